@@ -1,0 +1,40 @@
+"""Accounts (global identities) and the organization directory (an account in an organization)."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import AccountType, UserStatus
+from models.organization import Organization
+
+
+class Account(Model):
+    id = fields.IntField(primary_key=True)
+    # Stored lower-cased by the resolvers, so uniqueness is case-insensitive.
+    email = fields.CharField(max_length=320, unique=True)
+    display_name = fields.CharField(max_length=200)
+    account_type = fields.CharEnumField(AccountType, max_length=16, default=AccountType.ATLASSIAN)
+    managed = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "account"
+
+
+class OrgUser(Model):
+    """An account in the directory of an organization: the GraphQL User type."""
+
+    id = fields.IntField(primary_key=True)
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="users", on_delete=fields.CASCADE
+    )
+    organization_id: int
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="memberships", on_delete=fields.CASCADE
+    )
+    account_id: int
+    status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "org_user"
+        unique_together = (("organization", "account"),)

@@ -1,0 +1,1 @@
+"""Application wiring: settings, database, command line and demo data."""

@@ -1,0 +1,48 @@
+"""Database set-up: the Tortoise configuration, migrations and the catalog sync."""
+
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from models import MODEL_MODULES
+from resolvers.catalog import sync_catalog
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": _with_sqlite_dir(database_url)},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "migrations": "models.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _with_sqlite_dir(database_url: str) -> str:
+    """Create the folder of a SQLite file so the zero set-up default just works."""
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+    return database_url
+
+
+async def migrate(database_url: str) -> None:
+    """Apply committed migrations, then bring the product catalog rows up to date.
+
+    Leaves Tortoise initialised for normal use. The migration API initialises apps without
+    connections (its models are migration state), so Tortoise is initialised again after it.
+    """
+    await run_migrations(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+    await Tortoise.init(config=tortoise_config(database_url))
+    await sync_catalog()
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()

@@ -1,0 +1,1 @@
+"""Behaviour: async functions per domain that take the context and return models or raise."""
