@@ -36,12 +36,18 @@ async def migrate(database_url: str) -> None:
     """Apply committed migrations, then bring the product catalog rows up to date.
 
     Leaves Tortoise initialised for normal use. The migration API initialises apps without
-    connections (its models are migration state), so Tortoise is initialised again after it.
+    connections (its models are migration state), so Tortoise is initialised again after it,
+    as the global context: Starlette runs the lifespan and the requests in different tasks.
     """
     await run_migrations(config=tortoise_config(database_url))
     await Tortoise.close_connections()
-    await Tortoise.init(config=tortoise_config(database_url))
+    await open_database(database_url)
     await sync_catalog()
+
+
+async def open_database(database_url: str) -> None:
+    """Connect without migrating (tests, which migrate once per session)."""
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+import models
 from models.product import Product
+
+CATALOG_FILE = Path(models.__file__).with_name("catalog.yaml")
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,7 @@ class CatalogProduct:
 
 @cache
 def catalog() -> dict[str, CatalogProduct]:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("models").joinpath("catalog.yaml").read_text(encoding="utf-8")
-    )
+    raw: dict[str, Any] = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
     roles = {
         key: CatalogRole(key, spec["name"], bool(spec["billable"]))
         for key, spec in raw["roles"].items()

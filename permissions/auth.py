@@ -1,0 +1,91 @@
+"""Credentials: random secrets shown once, stored as prefix + SHA-256, resolved to a Principal.
+
+A credential reads `<kind>_<prefix>_<secret>`. The prefix finds the row; the hash of the whole
+credential is compared in constant time. Secrets are 256 random bits, so a fast hash is right.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+
+from models.admin_role import RoleAssignment
+from models.credentials import ApiKey, PersonalToken
+from models.directory import Account, OrgUser
+from permissions.principal import Assignment, Principal
+
+TOKEN_KIND = "pct"
+API_KEY_KIND = "pck"
+
+
+def new_secret(kind: str) -> tuple[str, str, str]:
+    """Return (credential, prefix, hash): the credential is shown once, the rest is stored."""
+    prefix = secrets.token_hex(6)
+    credential = f"{kind}_{prefix}_{secrets.token_urlsafe(32)}"
+    return credential, prefix, hash_secret(credential)
+
+
+def hash_secret(credential: str) -> str:
+    return hashlib.sha256(credential.encode()).hexdigest()
+
+
+async def issue_personal_token(account: Account, name: str = "") -> str:
+    credential, prefix, digest = new_secret(TOKEN_KIND)
+    await PersonalToken.create(account=account, name=name, prefix=prefix, secret_hash=digest)
+    return credential
+
+
+async def authenticate(authorization: str | None) -> Principal | None:
+    """Resolve an `Authorization: Bearer ...` header; None when missing or not valid."""
+    if not authorization:
+        return None
+    scheme, _, credential = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    kind, _, rest = credential.strip().partition("_")
+    prefix = rest.partition("_")[0]
+    if kind == TOKEN_KIND and prefix:
+        return await _from_token(prefix, credential.strip())
+    if kind == API_KEY_KIND and prefix:
+        return await _from_api_key(prefix, credential.strip())
+    return None
+
+
+def _valid(row_hash: str, credential: str, revoked: datetime | None, expires: datetime | None) -> bool:
+    if revoked is not None or (expires is not None and expires <= datetime.now(UTC)):
+        return False
+    return hmac.compare_digest(row_hash, hash_secret(credential))
+
+
+async def _from_token(prefix: str, credential: str) -> Principal | None:
+    token = await PersonalToken.get_or_none(prefix=prefix).select_related("account")
+    if token is None or not _valid(
+        token.secret_hash, credential, token.revoked_at, token.expires_at
+    ):
+        return None
+    account = token.account
+    memberships = await OrgUser.filter(account_id=account.id).values_list(
+        "id", "organization_id", "status"
+    )
+    user_ids = [row[0] for row in memberships]
+    roles = await RoleAssignment.filter(user_id__in=user_ids).values_list(
+        "organization_id", "role", "scope_ref"
+    )
+    return Principal(
+        label=account.email,
+        account_id=account.id,
+        memberships={org: (uid, status) for uid, org, status in memberships},
+        assignments=tuple(Assignment(org, role, scope) for org, role, scope in roles),
+    )
+
+
+async def _from_api_key(prefix: str, credential: str) -> Principal | None:
+    key = await ApiKey.get_or_none(prefix=prefix)
+    if key is None or not _valid(key.secret_hash, credential, key.revoked_at, key.expires_at):
+        return None
+    return Principal(
+        label=f"api-key:{key.name}",
+        api_key_id=key.id,
+        api_key_organization_id=key.organization_id,
+        read_only=key.read_only,
+    )

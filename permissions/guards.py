@@ -1,0 +1,63 @@
+"""Strawberry permission classes generated from feature ids.
+
+A guard knows its feature and how to find the target(s) of a field from its parent object and
+arguments (`find_targets`, supplied by the schema). It refuses with FORBIDDEN and the rule that
+decided; without credentials it answers UNAUTHENTICATED.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from permissions.engine import Decision, Target
+from permissions.errors import Forbidden, Unauthenticated
+from permissions.principal import Principal
+
+
+class GuardContext(Protocol):
+    def require_principal(self) -> Principal: ...
+
+    def decide(self, feature: str, target: Target) -> Decision: ...
+
+
+TargetFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[Target]]]
+
+
+def guard(feature: str, find_targets: TargetFinder) -> type[BasePermission]:
+    """A permission class that asks the engine for `feature` on every target of the field."""
+
+    class Guard(BasePermission):
+        message = f"Not allowed: {feature}"
+
+        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+            context: GuardContext = info.context
+            context.require_principal()
+            for target in await find_targets(source, info, kwargs):
+                decision = context.decide(feature, target)
+                if not decision.allowed:
+                    raise Forbidden(decision.reason, rule=decision.rule)
+            return True
+
+    Guard.__name__ = Guard.__qualname__ = f"Guard_{feature}"
+    Guard.feature = feature  # type: ignore[attr-defined]
+    return Guard
+
+
+class Authenticated(BasePermission):
+    """For fields any signed-in principal may use (createOrganization, viewer)."""
+
+    message = "Sign in with a personal token or an API key."
+
+    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+        context: GuardContext = info.context
+        context.require_principal()
+        return True
+
+
+def require_principal(principal: Principal | None, credentials_sent: bool) -> Principal:
+    if principal is None:
+        message = "Invalid or expired credentials." if credentials_sent else "Sign in first."
+        raise Unauthenticated(message)
+    return principal

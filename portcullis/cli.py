@@ -1,0 +1,120 @@
+"""The `portcullis` command line (API.md): serve, demo, user create, token create, migrate."""
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+
+from models.directory import Account
+from permissions.auth import issue_personal_token
+from portcullis.db import close_database, migrate
+from portcullis.settings import load_settings
+from resolvers.directory import create_account
+from resolvers.errors import DomainError
+
+EXAMPLE_QUERY = (
+    "{ viewer { email organizations { name experience users(first: 10) { totalCount "
+    "edges { node { email status groups(first: 5) { edges { node { name } } } "
+    "adminRoles { role } } } } } } }"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portcullis", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="run the API (migrates the database first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
+    demo = commands.add_parser("demo", help="load demo data and print tokens to try it")
+    demo.add_argument("--json", action="store_true", help="print the tokens as JSON")
+    demo.set_defaults(handler=lambda a: _run(_demo(a.json)))
+    migrate_cmd = commands.add_parser("migrate", help="apply database migrations")
+    migrate_cmd.set_defaults(handler=lambda a: _run(_noop()))
+    user = commands.add_parser("user", help="accounts").add_subparsers(required=True)
+    create = user.add_parser("create", help="create an account and print its id")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.set_defaults(handler=lambda a: _run(_user_create(a.email, a.name)))
+    token = commands.add_parser("token", help="personal tokens").add_subparsers(required=True)
+    token_create = token.add_parser("create", help="print a new personal token for an account")
+    token_create.add_argument("--email", required=True)
+    token_create.add_argument("--name", default="cli")
+    token_create.set_defaults(handler=lambda a: _run(_token_create(a.email, a.name)))
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from schema.app import create_app
+
+    settings = load_settings()
+    uvicorn.run(create_app(settings), host=args.host, port=args.port,
+                log_level=settings.log_level)
+    return 0
+
+
+def _run(work: Awaitable[int]) -> int:
+    """Migrate, run one command against the database, close it; domain errors exit 2."""
+
+    async def wrapped() -> int:
+        await migrate(load_settings().database_url)
+        try:
+            return await work
+        except DomainError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        finally:
+            await close_database()
+
+    return asyncio.run(wrapped())
+
+
+async def _noop() -> int:
+    print("migrations applied")
+    return 0
+
+
+async def _user_create(email: str, name: str) -> int:
+    account = await create_account(email, name)
+    print(account.id)
+    return 0
+
+
+async def _token_create(email: str, name: str) -> int:
+    account = await Account.get_or_none(email=email.strip().lower())
+    if account is None:
+        print(f"error: no account with email {email}", file=sys.stderr)
+        return 2
+    print(await issue_personal_token(account, name))
+    return 0
+
+
+async def _demo(as_json: bool) -> int:
+    from portcullis.demo import load_demo
+
+    tokens, api_key = await load_demo()
+    if as_json:
+        print(json.dumps({"tokens": {t.email: t.token for t in tokens}, "apiKey": api_key}))
+        return 0
+    print("Demo data loaded. Personal tokens (shown once):\n")
+    for t in tokens:
+        print(f"  {t.email:<24} {t.holds}\n      {t.token}")
+    print(f"\nAPI key 'demo-integration' of Acme Corp:\n      {api_key}\n")
+    body = json.dumps({"query": EXAMPLE_QUERY})
+    print("Start the API with `portcullis serve`, open http://127.0.0.1:8000/graphql, or:\n")
+    print(f"  curl -s http://127.0.0.1:8000/graphql -H 'Content-Type: application/json' \\\n"
+          f"    -H 'Authorization: Bearer {tokens[0].token}' \\\n    -d '{body}'")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

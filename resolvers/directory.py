@@ -1,0 +1,109 @@
+"""The directory: accounts and inviting them into an organization (R-ACCESS-2)."""
+
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from models.directory import Account, OrgUser
+from models.enums import AccountType
+from models.group import DefaultGroup, GroupMembership
+from models.organization import Organization
+from models.product import ProductInstance
+from resolvers.audit import record
+from resolvers.catalog import catalog
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, Problem, refuse
+from resolvers.validation import clean_email, clean_name
+
+ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
+
+
+@dataclass(frozen=True)
+class ProductGrant:
+    product_instance_id: int
+    role: str
+
+
+async def create_account(
+    email: str, display_name: str, account_type: AccountType = AccountType.ATLASSIAN
+) -> Account:
+    """A global account (the CLI's `user create`); email is unique, case-insensitively."""
+    email = clean_email(email)
+    if await Account.exists(email=email):
+        raise refuse(ErrorCode.DUPLICATE, f"An account with email {email} exists.", field="email")
+    return await Account.create(
+        email=email, display_name=clean_name(display_name, "displayName"), account_type=account_type
+    )
+
+
+async def invite_user(
+    ctx: Context,
+    organization: Organization,
+    email: str,
+    display_name: str | None,
+    account_type: AccountType,
+    grants: list[ProductGrant],
+) -> OrgUser:
+    """Add an account (created if new) to the directory, with product access in the same step."""
+    email = clean_email(email)
+    name = clean_name(display_name or email.split("@")[0], "displayName")
+    existing = await Account.get_or_none(email=email)
+    kind = existing.account_type if existing else account_type
+    instances = await _check_grants(organization, kind, grants)
+    async with in_transaction():
+        account = existing or await Account.create(email=email, display_name=name, account_type=kind)
+        if await OrgUser.exists(organization_id=organization.id, account_id=account.id):
+            raise refuse(ErrorCode.DUPLICATE, f"{email} is already in this organization.",
+                         field="email")
+        user = await OrgUser.create(organization=organization, account=account)
+        await record(ctx, organization_id=organization.id, action="user.invite",
+                     target_type="User", target_id=user.id, rule="R-ACCESS-2",
+                     after={"email": email, "accountType": kind.value})
+        for grant, instance in zip(grants, instances, strict=True):
+            await _join_default_groups(ctx, user, instance, grant.role)
+    return user
+
+
+async def _check_grants(
+    organization: Organization, kind: AccountType, grants: list[ProductGrant]
+) -> list[ProductInstance]:
+    if grants and kind is AccountType.CUSTOMER:
+        raise refuse(ErrorCode.PORTAL_ONLY_CUSTOMER, "Portal-only customers are not licensed "
+                     "users and can't be given product access.", field="productAccess",
+                     rule="R-ACCESS-6")
+    if grants and organization.government_cloud:
+        raise refuse(ErrorCode.GROUPS_ONLY_IN_GOVERNMENT_CLOUD, "In a government cloud "
+                     "organization product access is given to groups.", field="productAccess",
+                     rule="R-ACCESS-8")
+    ids = [g.product_instance_id for g in grants]
+    found = {i.id: i for i in await ProductInstance.filter(id__in=ids)}
+    problems: list[Problem] = []
+    for index, grant in enumerate(grants):
+        instance = found.get(grant.product_instance_id)
+        where = f"productAccess.{index}"
+        if instance is None or instance.organization_id != organization.id:
+            problems.append(Problem(ErrorCode.INVALID_INPUT, "That product instance is not in "
+                                    "this organization.", f"{where}.productInstanceId"))
+        elif grant.role not in catalog()[instance.product_id].role_keys:
+            problems.append(Problem(ErrorCode.INVALID_ROLE_FOR_PRODUCT, f"'{grant.role}' is not "
+                                    f"a role of {instance.product_id}.", f"{where}.role"))
+    if len(set(ids)) != len(ids):
+        problems.append(Problem(ErrorCode.DUPLICATE, "Each product instance may appear once.",
+                                "productAccess"))
+    if problems:
+        raise DomainError(*problems)
+    return [found[g.product_instance_id] for g in grants]
+
+
+async def _join_default_groups(
+    ctx: Context, user: OrgUser, instance: ProductInstance, role: str
+) -> None:
+    """Direct access is held through the product's default group(s) for the role (R-ACCESS-3)."""
+    defaults = await DefaultGroup.filter(product_instance_id=instance.id, role=role)
+    for default in defaults:
+        _, created = await GroupMembership.get_or_create(group_id=default.group_id, user=user)
+        if created:
+            await record(ctx, organization_id=user.organization_id, action="group.member_add",
+                         target_type="Group", target_id=default.group_id,
+                         rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
+                         after={"userId": user.id, "productInstanceId": instance.id, "role": role})

@@ -1,0 +1,88 @@
+"""Per-request DataLoaders: created with each request's context, never at module level."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from models.admin_role import RoleAssignment
+from models.audit import AuditEvent
+from models.credentials import ApiKey
+from models.directory import Account, OrgUser
+from models.group import DefaultGroup, Group, GroupProductRole
+from models.organization import Organization, Site
+from models.product import ProductInstance
+from resolvers.pages import Link, Page, PageKey, count_children, load_pages
+
+M = TypeVar("M", bound=Model)
+
+
+def by_id(model: type[M], *related: str) -> DataLoader[int, M | None]:
+    async def load(ids: list[int]) -> Sequence[M | None]:
+        query = model.filter(id__in=ids)
+        rows = await (query.select_related(*related) if related else query)
+        found = {row.pk: row for row in rows}
+        return [found.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def many_by(model: type[M], column: str, order: str = "id") -> DataLoader[int, list[M]]:
+    async def load(keys: list[int]) -> Sequence[list[M]]:
+        grouped: dict[int, list[M]] = defaultdict(list)
+        for row in await model.filter(**{f"{column}__in": keys}).order_by(order):
+            grouped[getattr(row, column)].append(row)
+        return [grouped.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self) -> None:
+        self.organization = by_id(Organization)
+        self.account = by_id(Account)
+        self.site = by_id(Site)
+        self.product_instance = by_id(ProductInstance)
+        self.group = by_id(Group)
+        self.user = by_id(OrgUser, "account")
+        self.role_assignment = by_id(RoleAssignment)
+        self.audit_event = by_id(AuditEvent)
+        self.api_key = by_id(ApiKey)
+        self.sites_by_org = many_by(Site, "organization_id")
+        self.instances_by_site = many_by(ProductInstance, "site_id")
+        self.roles_by_user = many_by(RoleAssignment, "user_id")
+        self.default_groups_by_instance = many_by(DefaultGroup, "product_instance_id")
+        self.default_for_by_group = many_by(DefaultGroup, "group_id")
+        self.product_roles_by_group = many_by(GroupProductRole, "group_id")
+        self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
+        self._counts: dict[Link, DataLoader[int, int]] = {}
+
+    def page(self, link: Link) -> DataLoader[PageKey, Page]:
+        if link not in self._pages:
+
+            async def load(keys: list[PageKey]) -> Sequence[Page]:
+                return await load_pages(link, keys)
+
+            self._pages[link] = DataLoader(load_fn=load)
+        return self._pages[link]
+
+    def count(self, link: Link) -> DataLoader[int, int]:
+        if link not in self._counts:
+
+            async def load(parents: list[int]) -> Sequence[int]:
+                return await count_children(link, parents)
+
+            self._counts[link] = DataLoader(load_fn=load)
+        return self._counts[link]
+
+    def clear(self) -> None:
+        """After a mutation: what this request read before it may have changed."""
+        for value in vars(self).values():
+            if isinstance(value, DataLoader):
+                value.clear_all()
+        self._pages.clear()
+        self._counts.clear()
+
+

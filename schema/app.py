@@ -1,0 +1,91 @@
+"""The Schema object and the ASGI application (Starlette): /graphql and /healthz."""
+
+import contextlib
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from cross_web import HTTPException
+from strawberry.types import ExecutionContext
+from tortoise import connections
+from tortoise.exceptions import BaseORMException
+
+from permissions.auth import authenticate
+from portcullis.settings import Settings
+from resolvers.context import Context
+from schema import nodes
+from schema.extensions import MaskInternalErrors
+from schema.mutations import Mutation
+from schema.query import Query
+
+log = logging.getLogger("portcullis")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class PortcullisSchema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: ExecutionContext | None = None) -> None:
+        """Internal errors are logged by MaskInternalErrors; client errors are not logged."""
+
+
+schema = PortcullisSchema(
+    query=Query,
+    mutation=Mutation,
+    types=[nodes.Organization, nodes.Site, nodes.ProductInstance, nodes.User, nodes.Group,
+           nodes.AdminRoleAssignment, nodes.AuditEvent, nodes.ApiKey],
+    extensions=[MaskInternalErrors],
+)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+        sent = request.headers.get("x-request-id", "")
+        request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        authorization = request.headers.get("authorization")
+        try:
+            principal = await authenticate(authorization)
+        except (BaseORMException, OSError) as error:
+            log.warning("request %s: database unavailable: %s", request_id, error)
+            raise HTTPException(503, "Database unavailable, try again shortly.") from None
+        if response is not None:
+            response.headers["x-request-id"] = request_id
+        return Context(principal=principal, request_id=request_id,
+                       credentials_sent=bool(authorization))
+
+
+async def healthz(_: Request) -> JSONResponse:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as error:  # any failure means "not healthy", never a 500
+        log.warning("health check failed: %s", error)
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
+    """The ASGI app. With manage_database it migrates and opens the database on start-up."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        from portcullis.db import close_database, migrate
+
+        await migrate(settings.database_url)
+        try:
+            yield
+        finally:
+            await close_database()
+
+    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    routes = [Route("/graphql", graphql, methods=["GET", "POST"]),
+              Route("/healthz", healthz, methods=["GET"])]
+    return Starlette(routes=routes, lifespan=lifespan)
