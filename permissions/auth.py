@@ -51,7 +51,9 @@ async def authenticate(authorization: str | None) -> Principal | None:
     return None
 
 
-def _valid(row_hash: str, credential: str, revoked: datetime | None, expires: datetime | None) -> bool:
+def _valid(
+    row_hash: str, credential: str, revoked: datetime | None, expires: datetime | None
+) -> bool:
     if revoked is not None or (expires is not None and expires <= datetime.now(UTC)):
         return False
     return hmac.compare_digest(row_hash, hash_secret(credential))

@@ -45,7 +45,9 @@ def decide(principal: Principal, feature: str, target: Target) -> Decision:
     if principal.api_key_id is not None:
         return _decide_api_key(principal, feature, target)
     if not principal.is_active_member(org):
-        return Decision(False, "R-ACCESS-11", "Only active members of the organization hold rights.")
+        return Decision(
+            False, "R-ACCESS-11", "Only active members of the organization hold rights."
+        )
     if feature == MEMBER_READ_RULE:
         return Decision(True, feature, "Members of the organization may read its directory.")
     if principal.is_org_admin(org) and _org_admin_cell(feature, target) is not Cell.NO:

@@ -14,7 +14,6 @@ import yaml
 
 from models.enums import AdminRole, Experience
 
-
 MATRIX_FILE = Path(__file__).with_name("role_matrix.yaml")
 
 

@@ -46,7 +46,9 @@ class Principal:
         return {org for org in self.memberships if self.is_active_member(org)}
 
 
-def joined(principal: Principal, organization_id: int, user_id: int, *roles: Assignment) -> Principal:
+def joined(
+    principal: Principal, organization_id: int, user_id: int, *roles: Assignment
+) -> Principal:
     """The same principal after it joined an organization (with roles) in this request."""
     memberships = {**principal.memberships, organization_id: (user_id, UserStatus.ACTIVE)}
     return replace(principal, memberships=memberships, assignments=(*principal.assignments, *roles))

@@ -57,8 +57,7 @@ def _serve(args: argparse.Namespace) -> int:
     from schema.app import create_app
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port,
-                log_level=settings.log_level)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
     return 0
 
 
@@ -111,8 +110,10 @@ async def _demo(as_json: bool) -> int:
     print(f"\nAPI key 'demo-integration' of Acme Corp:\n      {api_key}\n")
     body = json.dumps({"query": EXAMPLE_QUERY})
     print("Start the API with `portcullis serve`, open http://127.0.0.1:8000/graphql, or:\n")
-    print(f"  curl -s http://127.0.0.1:8000/graphql -H 'Content-Type: application/json' \\\n"
-          f"    -H 'Authorization: Bearer {tokens[0].token}' \\\n    -d '{body}'")
+    print(
+        f"  curl -s http://127.0.0.1:8000/graphql -H 'Content-Type: application/json' \\\n"
+        f"    -H 'Authorization: Bearer {tokens[0].token}' \\\n    -d '{body}'"
+    )
     return 0
 
 

@@ -6,13 +6,13 @@ it again keeps the data and prints fresh tokens (tokens are shown once, stored h
 
 from dataclasses import dataclass
 
+from models.credentials import ApiKey
 from models.directory import Account, OrgUser
 from models.enums import AccountType, AdminRole, Experience
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.auth import API_KEY_KIND, issue_personal_token, new_secret
 from permissions.principal import Principal
-from models.credentials import ApiKey
 from resolvers import admin_roles, directory, groups, organizations
 from resolvers.context import Context
 
@@ -38,8 +38,9 @@ async def load_demo() -> tuple[list[DemoToken], str]:
         tokens.append(DemoToken(email, holds, await issue_personal_token(account, "demo")))
     acme = await Organization.get(name="Acme Corp")
     credential, prefix, digest = new_secret(API_KEY_KIND)
-    await ApiKey.create(organization=acme, name="demo-integration", prefix=prefix,
-                        secret_hash=digest)
+    await ApiKey.create(
+        organization=acme, name="demo-integration", prefix=prefix, secret_hash=digest
+    )
     return tokens, credential
 
 
@@ -61,9 +62,14 @@ async def _founder(email: str, name: str) -> Context:
     return Context(principal=Principal(label=email, account_id=account.id), request_id="demo")
 
 
-async def _invite(ctx: Context, org: Organization, email: str, name: str,
-                  grants: list[tuple[ProductInstance, str]] = (),  # type: ignore[assignment]
-                  kind: AccountType = AccountType.ATLASSIAN) -> OrgUser:
+async def _invite(
+    ctx: Context,
+    org: Organization,
+    email: str,
+    name: str,
+    grants: list[tuple[ProductInstance, str]] = (),  # type: ignore[assignment]
+    kind: AccountType = AccountType.ATLASSIAN,
+) -> OrgUser:
     product_grants = [directory.ProductGrant(i.id, role) for i, role in grants]
     return await directory.invite_user(ctx, org, email, name, kind, product_grants)
 

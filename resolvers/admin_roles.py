@@ -24,11 +24,18 @@ async def assign_role(
             product_instance_id=scope_id if kind is ScopeKind.PRODUCT_INSTANCE else None,
             scope_ref=scope_id,
         )
-        await record(ctx, organization_id=user.organization_id, action="admin_role.assign",
-                     target_type="User", target_id=user.id, rule=rule,
-                     after={"role": role.value, "scope": f"{kind.value}:{scope_id}"})
+        await record(
+            ctx,
+            organization_id=user.organization_id,
+            action="admin_role.assign",
+            target_type="User",
+            target_id=user.id,
+            rule=rule,
+            after={"role": role.value, "scope": f"{kind.value}:{scope_id}"},
+        )
         if role is AdminRole.ORG_ADMIN:
-            admins = await Group.get(organization_id=user.organization_id, scope_ref=0,
-                                     name=ORG_ADMINS_GROUP)
+            admins = await Group.get(
+                organization_id=user.organization_id, scope_ref=0, name=ORG_ADMINS_GROUP
+            )
             await GroupMembership.get_or_create(group=admins, user=user)
     return assignment

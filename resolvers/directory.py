@@ -51,14 +51,23 @@ async def invite_user(
     kind = existing.account_type if existing else account_type
     instances = await _check_grants(organization, kind, grants)
     async with in_transaction():
-        account = existing or await Account.create(email=email, display_name=name, account_type=kind)
+        account = existing or await Account.create(
+            email=email, display_name=name, account_type=kind
+        )
         if await OrgUser.exists(organization_id=organization.id, account_id=account.id):
-            raise refuse(ErrorCode.DUPLICATE, f"{email} is already in this organization.",
-                         field="email")
+            raise refuse(
+                ErrorCode.DUPLICATE, f"{email} is already in this organization.", field="email"
+            )
         user = await OrgUser.create(organization=organization, account=account)
-        await record(ctx, organization_id=organization.id, action="user.invite",
-                     target_type="User", target_id=user.id, rule="R-ACCESS-2",
-                     after={"email": email, "accountType": kind.value})
+        await record(
+            ctx,
+            organization_id=organization.id,
+            action="user.invite",
+            target_type="User",
+            target_id=user.id,
+            rule="R-ACCESS-2",
+            after={"email": email, "accountType": kind.value},
+        )
         for grant, instance in zip(grants, instances, strict=True):
             await _join_default_groups(ctx, user, instance, grant.role)
     return user
@@ -68,13 +77,19 @@ async def _check_grants(
     organization: Organization, kind: AccountType, grants: list[ProductGrant]
 ) -> list[ProductInstance]:
     if grants and kind is AccountType.CUSTOMER:
-        raise refuse(ErrorCode.PORTAL_ONLY_CUSTOMER, "Portal-only customers are not licensed "
-                     "users and can't be given product access.", field="productAccess",
-                     rule="R-ACCESS-6")
+        raise refuse(
+            ErrorCode.PORTAL_ONLY_CUSTOMER,
+            "Portal-only customers are not licensed users and can't be given product access.",
+            field="productAccess",
+            rule="R-ACCESS-6",
+        )
     if grants and organization.government_cloud:
-        raise refuse(ErrorCode.GROUPS_ONLY_IN_GOVERNMENT_CLOUD, "In a government cloud "
-                     "organization product access is given to groups.", field="productAccess",
-                     rule="R-ACCESS-8")
+        raise refuse(
+            ErrorCode.GROUPS_ONLY_IN_GOVERNMENT_CLOUD,
+            "In a government cloud organization product access is given to groups.",
+            field="productAccess",
+            rule="R-ACCESS-8",
+        )
     ids = [g.product_instance_id for g in grants]
     found = {i.id: i for i in await ProductInstance.filter(id__in=ids)}
     problems: list[Problem] = []
@@ -82,14 +97,25 @@ async def _check_grants(
         instance = found.get(grant.product_instance_id)
         where = f"productAccess.{index}"
         if instance is None or instance.organization_id != organization.id:
-            problems.append(Problem(ErrorCode.INVALID_INPUT, "That product instance is not in "
-                                    "this organization.", f"{where}.productInstanceId"))
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_INPUT,
+                    "That product instance is not in this organization.",
+                    f"{where}.productInstanceId",
+                )
+            )
         elif grant.role not in catalog()[instance.product_id].role_keys:
-            problems.append(Problem(ErrorCode.INVALID_ROLE_FOR_PRODUCT, f"'{grant.role}' is not "
-                                    f"a role of {instance.product_id}.", f"{where}.role"))
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_ROLE_FOR_PRODUCT,
+                    f"'{grant.role}' is not a role of {instance.product_id}.",
+                    f"{where}.role",
+                )
+            )
     if len(set(ids)) != len(ids):
-        problems.append(Problem(ErrorCode.DUPLICATE, "Each product instance may appear once.",
-                                "productAccess"))
+        problems.append(
+            Problem(ErrorCode.DUPLICATE, "Each product instance may appear once.", "productAccess")
+        )
     if problems:
         raise DomainError(*problems)
     return [found[g.product_instance_id] for g in grants]
@@ -103,7 +129,12 @@ async def _join_default_groups(
     for default in defaults:
         _, created = await GroupMembership.get_or_create(group_id=default.group_id, user=user)
         if created:
-            await record(ctx, organization_id=user.organization_id, action="group.member_add",
-                         target_type="Group", target_id=default.group_id,
-                         rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
-                         after={"userId": user.id, "productInstanceId": instance.id, "role": role})
+            await record(
+                ctx,
+                organization_id=user.organization_id,
+                action="group.member_add",
+                target_type="Group",
+                target_id=default.group_id,
+                rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
+                after={"userId": user.id, "productInstanceId": instance.id, "role": role},
+            )

@@ -34,5 +34,7 @@ class DomainError(Exception):
         self.problems = list(problems)
 
 
-def refuse(code: ErrorCode, message: str, field: str | None = None, rule: str | None = None) -> DomainError:
+def refuse(
+    code: ErrorCode, message: str, field: str | None = None, rule: str | None = None
+) -> DomainError:
     return DomainError(Problem(code, message, field, rule))

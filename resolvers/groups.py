@@ -24,11 +24,22 @@ async def create_group(
     async with in_transaction():
         if await Group.exists(organization_id=organization.id, scope_ref=scope_ref, name=name):
             raise refuse(ErrorCode.DUPLICATE, f"A group named '{name}' exists.", field="name")
-        group = await Group.create(organization=organization, site_id=site_id,
-                                   scope_ref=scope_ref, name=name, description=description)
-        await record(ctx, organization_id=organization.id, action="group.create",
-                     target_type="Group", target_id=group.id, rule=CREATE_OR_MODIFY_GROUP,
-                     after={"name": name, "siteId": site_id})
+        group = await Group.create(
+            organization=organization,
+            site_id=site_id,
+            scope_ref=scope_ref,
+            name=name,
+            description=description,
+        )
+        await record(
+            ctx,
+            organization_id=organization.id,
+            action="group.create",
+            target_type="Group",
+            target_id=group.id,
+            rule=CREATE_OR_MODIFY_GROUP,
+            after={"name": name, "siteId": site_id},
+        )
     return group
 
 
@@ -37,10 +48,15 @@ async def add_members(ctx: Context, group: Group, users: list[OrgUser]) -> None:
         for user in users:
             _, created = await GroupMembership.get_or_create(group=group, user=user)
             if created:
-                await record(ctx, organization_id=group.organization_id,
-                             action="group.member_add", target_type="Group",
-                             target_id=group.id, rule=ADD_REMOVE_USERS_FROM_GROUP,
-                             after={"userId": user.id})
+                await record(
+                    ctx,
+                    organization_id=group.organization_id,
+                    action="group.member_add",
+                    target_type="Group",
+                    target_id=group.id,
+                    rule=ADD_REMOVE_USERS_FROM_GROUP,
+                    after={"userId": user.id},
+                )
 
 
 async def grant_group_role(
@@ -48,8 +64,13 @@ async def grant_group_role(
 ) -> GroupProductRole:
     async with in_transaction():
         grant = await GroupProductRole.create(group=group, product_instance=instance, role=role)
-        await record(ctx, organization_id=group.organization_id,
-                     action="group.product_role_grant", target_type="Group",
-                     target_id=group.id, rule=rule,
-                     after={"productInstanceId": instance.id, "role": role})
+        await record(
+            ctx,
+            organization_id=group.organization_id,
+            action="group.product_role_grant",
+            target_type="Group",
+            target_id=group.id,
+            rule=rule,
+            after={"productInstanceId": instance.id, "role": role},
+        )
     return grant

@@ -84,5 +84,3 @@ class Loaders:
                 value.clear_all()
         self._pages.clear()
         self._counts.clear()
-
-

@@ -45,15 +45,42 @@ async def create_organization(
         )
         await GroupMembership.create(group=admins, user=user)
         after = {"name": name, "experience": experience.value, "governmentCloud": government_cloud}
-        await record(ctx, organization_id=org.id, action="organization.create",
-                     target_type="Organization", target_id=org.id, rule="R-ROLE-1", after=after)
-        await record(ctx, organization_id=org.id, action="admin_role.assign",
-                     target_type="User", target_id=user.id, rule="R-ROLE-1",
-                     after={"role": role.role.value, "scope": f"Organization:{org.id}"})
-        await record(ctx, organization_id=org.id, action="group.create", target_type="Group",
-                     target_id=admins.id, rule="R-ROLE-1", after={"name": admins.name})
-        await record(ctx, organization_id=org.id, action="group.member_add", target_type="Group",
-                     target_id=admins.id, rule="R-ROLE-1", after={"userId": user.id})
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="organization.create",
+            target_type="Organization",
+            target_id=org.id,
+            rule="R-ROLE-1",
+            after=after,
+        )
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="admin_role.assign",
+            target_type="User",
+            target_id=user.id,
+            rule="R-ROLE-1",
+            after={"role": role.role.value, "scope": f"Organization:{org.id}"},
+        )
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="group.create",
+            target_type="Group",
+            target_id=admins.id,
+            rule="R-ROLE-1",
+            after={"name": admins.name},
+        )
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="group.member_add",
+            target_type="Group",
+            target_id=admins.id,
+            rule="R-ROLE-1",
+            after={"userId": user.id},
+        )
     ctx.principal_changed(
         joined(principal, org.id, user.id, Assignment(org.id, AdminRole.ORG_ADMIN, org.id))
     )
@@ -68,10 +95,18 @@ async def create_site(ctx: Context, organization_id: int, name: str) -> Site:
         try:
             site = await Site.create(organization_id=organization_id, name=host)
         except IntegrityError:
-            raise refuse(ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name") from None
-        await record(ctx, organization_id=organization_id, action="site.create",
-                     target_type="Site", target_id=site.id, rule=ADD_NEW_PRODUCTS,
-                     after={"name": host})
+            raise refuse(
+                ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name"
+            ) from None
+        await record(
+            ctx,
+            organization_id=organization_id,
+            action="site.create",
+            target_type="Site",
+            target_id=site.id,
+            rule=ADD_NEW_PRODUCTS,
+            after={"name": host},
+        )
     return site
 
 
@@ -79,19 +114,31 @@ async def add_product(ctx: Context, site_id: int, product_key: str) -> ProductIn
     """Install a product on a site, with one default group per product role (R-ACCESS-3)."""
     product = catalog().get(product_key)
     if product is None:
-        raise refuse(ErrorCode.INVALID_INPUT, f"No product '{product_key}' in the catalog.",
-                     field="productKey")
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            f"No product '{product_key}' in the catalog.",
+            field="productKey",
+        )
     site = await Site.get(id=site_id).select_related("organization")
     async with in_transaction():
         if await ProductInstance.exists(site_id=site.id, product_id=product.key):
-            raise refuse(ErrorCode.DUPLICATE, f"{product.name} is already on {site.name}.",
-                         field="productKey")
+            raise refuse(
+                ErrorCode.DUPLICATE,
+                f"{product.name} is already on {site.name}.",
+                field="productKey",
+            )
         instance = await ProductInstance.create(
             organization_id=site.organization_id, site=site, product_id=product.key
         )
-        await record(ctx, organization_id=site.organization_id, action="product.add",
-                     target_type="ProductInstance", target_id=instance.id, rule=ADD_NEW_PRODUCTS,
-                     after={"site": site.name, "product": product.key})
+        await record(
+            ctx,
+            organization_id=site.organization_id,
+            action="product.add",
+            target_type="ProductInstance",
+            target_id=instance.id,
+            rule=ADD_NEW_PRODUCTS,
+            after={"site": site.name, "product": product.key},
+        )
         await _create_default_groups(ctx, site, instance, product)
     return instance
 
@@ -120,8 +167,21 @@ async def _create_default_groups(
         await GroupProductRole.create(group=group, product_instance=instance, role=role)
         await DefaultGroup.create(group=group, product_instance=instance, role=role)
         if created:
-            await record(ctx, organization_id=org.id, action="group.create", target_type="Group",
-                         target_id=group.id, rule=ADD_NEW_PRODUCTS, after={"name": group.name})
-        await record(ctx, organization_id=org.id, action="group.product_role_grant",
-                     target_type="Group", target_id=group.id, rule=ADD_NEW_PRODUCTS,
-                     after={"productInstanceId": instance.id, "role": role, "default": True})
+            await record(
+                ctx,
+                organization_id=org.id,
+                action="group.create",
+                target_type="Group",
+                target_id=group.id,
+                rule=ADD_NEW_PRODUCTS,
+                after={"name": group.name},
+            )
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="group.product_role_grant",
+            target_type="Group",
+            target_id=group.id,
+            rule=ADD_NEW_PRODUCTS,
+            after={"productInstanceId": instance.id, "role": role, "default": True},
+        )

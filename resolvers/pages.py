@@ -61,9 +61,7 @@ async def load_pages(link: Link, keys: Sequence[PageKey]) -> list[Page]:
         rows = await _page_rows(link, sorted(set(parents)), first, after)
         for parent in parents:
             found[PageKey(parent, first, after)] = rows.get(parent, [])
-    return [
-        Page(found[key][: key.first], len(found[key]) > key.first) for key in keys
-    ]
+    return [Page(found[key][: key.first], len(found[key]) > key.first) for key in keys]
 
 
 async def _page_rows(

@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.types import ExecutionContext
 from tortoise import connections
 from tortoise.exceptions import BaseORMException
@@ -31,15 +31,25 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class PortcullisSchema(strawberry.Schema):
-    def process_errors(self, errors: list[Any], execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[Any], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Internal errors are logged by MaskInternalErrors; client errors are not logged."""
 
 
 schema = PortcullisSchema(
     query=Query,
     mutation=Mutation,
-    types=[nodes.Organization, nodes.Site, nodes.ProductInstance, nodes.User, nodes.Group,
-           nodes.AdminRoleAssignment, nodes.AuditEvent, nodes.ApiKey],
+    types=[
+        nodes.Organization,
+        nodes.Site,
+        nodes.ProductInstance,
+        nodes.User,
+        nodes.Group,
+        nodes.AdminRoleAssignment,
+        nodes.AuditEvent,
+        nodes.ApiKey,
+    ],
     extensions=[MaskInternalErrors],
 )
 
@@ -56,8 +66,9 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(503, "Database unavailable, try again shortly.") from None
         if response is not None:
             response.headers["x-request-id"] = request_id
-        return Context(principal=principal, request_id=request_id,
-                       credentials_sent=bool(authorization))
+        return Context(
+            principal=principal, request_id=request_id, credentials_sent=bool(authorization)
+        )
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -86,6 +97,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await close_database()
 
     graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
-    routes = [Route("/graphql", graphql, methods=["GET", "POST"]),
-              Route("/healthz", healthz, methods=["GET"])]
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)

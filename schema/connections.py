@@ -84,5 +84,6 @@ async def paginate(
     async def count() -> int:
         return await counter.load(parent)
 
-    return Connection(edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end),
-                      count=count)
+    return Connection(
+        edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end), count=count
+    )

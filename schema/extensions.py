@@ -32,9 +32,18 @@ class MaskInternalErrors(SchemaExtension):
             if is_client_error(error):
                 masked.append(error)
                 continue
-            log.error("internal error in request %s at %s", request_id, error.path,
-                      exc_info=error.original_error)
-            masked.append(GraphQLError(
-                "Internal server error.", nodes=error.nodes, path=error.path,
-                extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}))
+            log.error(
+                "internal error in request %s at %s",
+                request_id,
+                error.path,
+                exc_info=error.original_error,
+            )
+            masked.append(
+                GraphQLError(
+                    "Internal server error.",
+                    nodes=error.nodes,
+                    path=error.path,
+                    extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                )
+            )
         result.errors = masked

@@ -6,9 +6,21 @@ import binascii
 from permissions.errors import BadUserInput, NotFound
 
 NODE_TYPES = frozenset(
-    {"Organization", "Site", "ProductInstance", "User", "Group", "AdminRoleAssignment",
-     "AuditEvent", "ApiKey"}
+    {
+        "Organization",
+        "Site",
+        "ProductInstance",
+        "User",
+        "Group",
+        "AdminRoleAssignment",
+        "AuditEvent",
+        "ApiKey",
+    }
 )
+
+
+# Primary keys are INT columns (audit events BIGINT): a larger number can name nothing.
+MAX_PK = (2**31 - 1, 2**63 - 1)
 
 
 def encode(type_name: str, pk: int) -> str:
@@ -22,8 +34,10 @@ def parse(global_id: str) -> tuple[str, int]:
         number = int(pk)
     except (binascii.Error, UnicodeError, ValueError):
         raise BadUserInput(f"'{global_id[:80]}' is not a valid id.") from None
-    if type_name not in NODE_TYPES or not 0 < number < 2**63:
+    if type_name not in NODE_TYPES:
         raise BadUserInput(f"'{global_id[:80]}' is not a valid id.")
+    if not 0 < number <= MAX_PK[type_name == "AuditEvent"]:
+        raise NotFound(f"No {type_name} with that id.")  # beyond the column's range
     return type_name, number
 
 

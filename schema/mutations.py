@@ -29,8 +29,9 @@ class UserError:
 
     @classmethod
     def of(cls, problem: Problem) -> Self:
-        return cls(code=problem.code, message=problem.message, field=problem.field,
-                   rule=problem.rule)
+        return cls(
+            code=problem.code, message=problem.message, field=problem.field, rule=problem.rule
+        )
 
 
 async def attempt(ctx: Context, work: Awaitable[T]) -> tuple[T | None, list[UserError]]:
@@ -103,49 +104,70 @@ class InviteUserPayload:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Create an organization; you become its organization "
-                         "admin and join org-admins (R-ROLE-1). Any signed-in account.",
-                         permission_classes=[Authenticated])
-    async def create_organization(self, info: Ctx,
-                                  input: CreateOrganizationInput) -> CreateOrganizationPayload:
-        org, errors = await attempt(info.context, organizations.create_organization(
-            info.context, input.name, input.experience, input.government_cloud))
+    @strawberry.mutation(
+        description="Create an organization; you become its organization "
+        "admin and join org-admins (R-ROLE-1). Any signed-in account.",
+        permission_classes=[Authenticated],
+    )
+    async def create_organization(
+        self, info: Ctx, input: CreateOrganizationInput
+    ) -> CreateOrganizationPayload:
+        org, errors = await attempt(
+            info.context,
+            organizations.create_organization(
+                info.context, input.name, input.experience, input.government_cloud
+            ),
+        )
         return CreateOrganizationPayload(
-            organization=nodes.Organization.of(org) if org else None, errors=errors)
+            organization=nodes.Organization.of(org) if org else None, errors=errors
+        )
 
-    @strawberry.mutation(description="Add a site. Feature: add_new_products.",
-                         permission_classes=[guard("add_new_products",
-                                                   targets.input_organization)])
+    @strawberry.mutation(
+        description="Add a site. Feature: add_new_products.",
+        permission_classes=[guard("add_new_products", targets.input_organization)],
+    )
     async def create_site(self, info: Ctx, input: CreateSiteInput) -> CreateSitePayload:
         org_id = decode(input.organization_id, "Organization")
-        site, errors = await attempt(info.context, organizations.create_site(
-            info.context, org_id, input.name))
+        site, errors = await attempt(
+            info.context, organizations.create_site(info.context, org_id, input.name)
+        )
         return CreateSitePayload(site=nodes.Site.of(site) if site else None, errors=errors)
 
-    @strawberry.mutation(description="Install a product on a site, with its default groups. "
-                         "Feature: add_new_products.",
-                         permission_classes=[guard("add_new_products", targets.input_site)])
+    @strawberry.mutation(
+        description="Install a product on a site, with its default groups. "
+        "Feature: add_new_products.",
+        permission_classes=[guard("add_new_products", targets.input_site)],
+    )
     async def add_product(self, info: Ctx, input: AddProductInput) -> AddProductPayload:
         site_id = decode(input.site_id, "Site")
-        instance, errors = await attempt(info.context, organizations.add_product(
-            info.context, site_id, input.product_key))
+        instance, errors = await attempt(
+            info.context, organizations.add_product(info.context, site_id, input.product_key)
+        )
         return AddProductPayload(
-            product_instance=nodes.ProductInstance.of(instance) if instance else None,
-            errors=errors)
+            product_instance=nodes.ProductInstance.of(instance) if instance else None, errors=errors
+        )
 
-    @strawberry.mutation(description="Invite an account into the organization, optionally with "
-                         "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
-                         permission_classes=[guard("add_remove_users_from_products",
-                                                   targets.input_granted_instances)])
+    @strawberry.mutation(
+        description="Invite an account into the organization, optionally with "
+        "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
+        permission_classes=[
+            guard("add_remove_users_from_products", targets.input_granted_instances)
+        ],
+    )
     async def invite_user(self, info: Ctx, input: InviteUserInput) -> InviteUserPayload:
-        org = await visible_organization(info.context, decode(input.organization_id,
-                                                              "Organization"))
+        org = await visible_organization(
+            info.context, decode(input.organization_id, "Organization")
+        )
         grants = [
             directory.ProductGrant(decode(g.product_instance_id, "ProductInstance"), g.role)
             for g in input.product_access or []
         ]
-        user, errors = await attempt(info.context, directory.invite_user(
-            info.context, org, input.email, input.display_name, input.account_type, grants))
+        user, errors = await attempt(
+            info.context,
+            directory.invite_user(
+                info.context, org, input.email, input.display_name, input.account_type, grants
+            ),
+        )
         if user is None:
             return InviteUserPayload(user=None, errors=errors)
         row = await info.context.loaders.user.load(user.id)

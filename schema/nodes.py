@@ -1,13 +1,16 @@
 """The node types of API.md. Each wraps its model row; nested fields go through DataLoaders."""
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import admin_role, audit, credentials, directory, group, organization, product
+from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import pages
 from resolvers.catalog import catalog
@@ -18,6 +21,8 @@ from schema.ids import encode
 from schema.targets import parent_organization
 
 Ctx = Info[Context, None]
+R = TypeVar("R")
+W = TypeVar("W")
 VIEW_USERS = guard("view_users_in_organization", parent_organization)
 VIEW_AUDIT_LOG = guard("view_org_audit_log", parent_organization)
 UPDATE_API_KEYS = guard("update_api_keys", parent_organization)
@@ -47,8 +52,13 @@ class Product:
     def of(cls, key: str) -> Self:
         entry = catalog()[key]
         roles = [ProductRole(key=r.key, name=r.name, billable=r.billable) for r in entry.roles]
-        return cls(key=entry.key, name=entry.name, family=entry.family,
-                   anonymous_access_supported=entry.anonymous_access_supported, roles=roles)
+        return cls(
+            key=entry.key,
+            name=entry.name,
+            family=entry.family,
+            anonymous_access_supported=entry.anonymous_access_supported,
+            roles=roles,
+        )
 
 
 @strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")
@@ -61,51 +71,106 @@ class Organization(Node):
 
     @classmethod
     def of(cls, row: organization.Organization) -> Self:
-        return cls(id=strawberry.ID(encode("Organization", row.id)), row=row, name=row.name,
-                   experience=row.experience, government_cloud=row.government_cloud,
-                   created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(encode("Organization", row.id)),
+            row=row,
+            name=row.name,
+            experience=row.experience,
+            government_cloud=row.government_cloud,
+            created_at=row.created_at,
+        )
 
     @strawberry.field(description="Sites of the organization.")
-    async def sites(self, info: Ctx, first: int = DEFAULT_FIRST,
-                    after: str | None = None) -> Connection["Site"]:
-        return await paginate(info.context, pages.ORG_SITES, self.row.id, first, after,
-                              lambda ids: _load(info, "site", ids, Site.of))
+    async def sites(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["Site"]:
+        return await paginate(
+            info.context,
+            pages.ORG_SITES,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.site, ids, Site.of),
+        )
 
-    @strawberry.field(description="The directory. Feature: view_users_in_organization.",
-                      permission_classes=[VIEW_USERS])
-    async def users(self, info: Ctx, first: int = DEFAULT_FIRST,
-                    after: str | None = None) -> Connection["User"]:
-        return await paginate(info.context, pages.ORG_USERS, self.row.id, first, after,
-                              lambda ids: _load(info, "user", ids, User.of))
+    @strawberry.field(
+        description="The directory. Feature: view_users_in_organization.",
+        permission_classes=[VIEW_USERS],
+    )
+    async def users(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["User"]:
+        return await paginate(
+            info.context,
+            pages.ORG_USERS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.user, ids, User.of),
+        )
 
-    @strawberry.field(description="Groups. Feature: view_users_in_organization.",
-                      permission_classes=[VIEW_USERS])
-    async def groups(self, info: Ctx, first: int = DEFAULT_FIRST,
-                     after: str | None = None) -> Connection["Group"]:
-        return await paginate(info.context, pages.ORG_GROUPS, self.row.id, first, after,
-                              lambda ids: _load(info, "group", ids, Group.of))
+    @strawberry.field(
+        description="Groups. Feature: view_users_in_organization.", permission_classes=[VIEW_USERS]
+    )
+    async def groups(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["Group"]:
+        return await paginate(
+            info.context,
+            pages.ORG_GROUPS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.group, ids, Group.of),
+        )
 
-    @strawberry.field(description="Admin role assignments. Feature: view_users_in_organization.",
-                      permission_classes=[VIEW_USERS])
-    async def admins(self, info: Ctx, first: int = DEFAULT_FIRST,
-                     after: str | None = None) -> Connection["AdminRoleAssignment"]:
-        return await paginate(info.context, pages.ORG_ADMINS, self.row.id, first, after,
-                              lambda ids: _load(info, "role_assignment", ids,
-                                                AdminRoleAssignment.of))
+    @strawberry.field(
+        description="Admin role assignments. Feature: view_users_in_organization.",
+        permission_classes=[VIEW_USERS],
+    )
+    async def admins(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["AdminRoleAssignment"]:
+        return await paginate(
+            info.context,
+            pages.ORG_ADMINS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.role_assignment, ids, AdminRoleAssignment.of),
+        )
 
-    @strawberry.field(description="Audit log, newest first. Feature: view_org_audit_log.",
-                      permission_classes=[VIEW_AUDIT_LOG])
-    async def audit_log(self, info: Ctx, first: int = DEFAULT_FIRST,
-                        after: str | None = None) -> Connection["AuditEvent"]:
-        return await paginate(info.context, pages.ORG_AUDIT_LOG, self.row.id, first, after,
-                              lambda ids: _load(info, "audit_event", ids, AuditEvent.of))
+    @strawberry.field(
+        description="Audit log, newest first. Feature: view_org_audit_log.",
+        permission_classes=[VIEW_AUDIT_LOG],
+    )
+    async def audit_log(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["AuditEvent"]:
+        return await paginate(
+            info.context,
+            pages.ORG_AUDIT_LOG,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.audit_event, ids, AuditEvent.of),
+        )
 
-    @strawberry.field(description="API keys (never their secrets). Feature: update_api_keys.",
-                      permission_classes=[UPDATE_API_KEYS])
-    async def api_keys(self, info: Ctx, first: int = DEFAULT_FIRST,
-                       after: str | None = None) -> Connection["ApiKey"]:
-        return await paginate(info.context, pages.ORG_API_KEYS, self.row.id, first, after,
-                              lambda ids: _load(info, "api_key", ids, ApiKey.of))
+    @strawberry.field(
+        description="API keys (never their secrets). Feature: update_api_keys.",
+        permission_classes=[UPDATE_API_KEYS],
+    )
+    async def api_keys(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["ApiKey"]:
+        return await paginate(
+            info.context,
+            pages.ORG_API_KEYS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.api_key, ids, ApiKey.of),
+        )
 
 
 @strawberry.type(description="A site of an organization, where products are installed.")
@@ -116,12 +181,18 @@ class Site(Node):
 
     @classmethod
     def of(cls, row: organization.Site) -> Self:
-        return cls(id=strawberry.ID(encode("Site", row.id)), row=row, name=row.name,
-                   created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(encode("Site", row.id)),
+            row=row,
+            name=row.name,
+            created_at=row.created_at,
+        )
 
     @strawberry.field
     async def organization(self, info: Ctx) -> Organization:
-        return await _one(info, "organization", self.row.organization_id, Organization.of)
+        return await _one(
+            info.context.loaders.organization, self.row.organization_id, Organization.of
+        )
 
     @strawberry.field(description="Products installed on the site.")
     async def products(self, info: Ctx) -> list["ProductInstance"]:
@@ -137,8 +208,12 @@ class ProductInstance(Node):
 
     @classmethod
     def of(cls, row: product.ProductInstance) -> Self:
-        return cls(id=strawberry.ID(encode("ProductInstance", row.id)), row=row,
-                   anonymous_access=row.anonymous_access, created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(encode("ProductInstance", row.id)),
+            row=row,
+            anonymous_access=row.anonymous_access,
+            created_at=row.created_at,
+        )
 
     @strawberry.field
     def product(self) -> Product:
@@ -146,19 +221,27 @@ class ProductInstance(Node):
 
     @strawberry.field
     async def site(self, info: Ctx) -> Site:
-        return await _one(info, "site", self.row.site_id, Site.of)
+        return await _one(info.context.loaders.site, self.row.site_id, Site.of)
 
     @strawberry.field(description="Groups a user joins when granted a role here (R-ACCESS-3).")
     async def default_groups(self, info: Ctx) -> list["Group"]:
         rows = await info.context.loaders.default_groups_by_instance.load(self.row.id)
         ids = list(dict.fromkeys(r.group_id for r in rows))
-        return await _load(info, "group", ids, Group.of)
+        loaded = await _load(info.context.loaders.group, ids, Group.of)
+        return [group for group in loaded if group is not None]
 
     @strawberry.field(description="Groups holding a role on this product instance.")
-    async def groups(self, info: Ctx, first: int = DEFAULT_FIRST,
-                     after: str | None = None) -> Connection["Group"]:
-        return await paginate(info.context, pages.INSTANCE_GROUPS, self.row.id, first, after,
-                              lambda ids: _load(info, "group", ids, Group.of))
+    async def groups(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["Group"]:
+        return await paginate(
+            info.context,
+            pages.INSTANCE_GROUPS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.group, ids, Group.of),
+        )
 
 
 @strawberry.type(description="An account in the directory of one organization.")
@@ -173,19 +256,34 @@ class User(Node):
     @classmethod
     def of(cls, row: directory.OrgUser) -> Self:
         account = row.account
-        return cls(id=strawberry.ID(encode("User", row.id)), row=row, email=account.email,
-                   display_name=account.display_name, account_type=account.account_type,
-                   managed=account.managed, status=row.status)
+        return cls(
+            id=strawberry.ID(encode("User", row.id)),
+            row=row,
+            email=account.email,
+            display_name=account.display_name,
+            account_type=account.account_type,
+            managed=account.managed,
+            status=row.status,
+        )
 
     @strawberry.field
     async def organization(self, info: Ctx) -> Organization:
-        return await _one(info, "organization", self.row.organization_id, Organization.of)
+        return await _one(
+            info.context.loaders.organization, self.row.organization_id, Organization.of
+        )
 
     @strawberry.field(description="Groups the user is a member of.")
-    async def groups(self, info: Ctx, first: int = DEFAULT_FIRST,
-                     after: str | None = None) -> Connection["Group"]:
-        return await paginate(info.context, pages.USER_GROUPS, self.row.id, first, after,
-                              lambda ids: _load(info, "group", ids, Group.of))
+    async def groups(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["Group"]:
+        return await paginate(
+            info.context,
+            pages.USER_GROUPS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.group, ids, Group.of),
+        )
 
     @strawberry.field(description="Admin roles the user holds, with their scopes.")
     async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
@@ -200,8 +298,9 @@ class ProductRoleGrant:
 
     @strawberry.field
     async def product_instance(self, info: Ctx) -> ProductInstance:
-        return await _one(info, "product_instance", self.row.product_instance_id,
-                          ProductInstance.of)
+        return await _one(
+            info.context.loaders.product_instance, self.row.product_instance_id, ProductInstance.of
+        )
 
 
 @strawberry.type(description="A group: members and the product roles they hold through it.")
@@ -213,20 +312,32 @@ class Group(Node):
 
     @classmethod
     def of(cls, row: group.Group) -> Self:
-        return cls(id=strawberry.ID(encode("Group", row.id)), row=row, name=row.name,
-                   description=row.description, protected=row.protected)
+        return cls(
+            id=strawberry.ID(encode("Group", row.id)),
+            row=row,
+            name=row.name,
+            description=row.description,
+            protected=row.protected,
+        )
 
     @strawberry.field(description="The site of an ORIGINAL group; null when organization-level.")
     async def site(self, info: Ctx) -> Site | None:
         if self.row.site_id is None:
             return None
-        return await _one(info, "site", self.row.site_id, Site.of)
+        return await _one(info.context.loaders.site, self.row.site_id, Site.of)
 
     @strawberry.field
-    async def members(self, info: Ctx, first: int = DEFAULT_FIRST,
-                      after: str | None = None) -> Connection[User]:
-        return await paginate(info.context, pages.GROUP_MEMBERS, self.row.id, first, after,
-                              lambda ids: _load(info, "user", ids, User.of))
+    async def members(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[User]:
+        return await paginate(
+            info.context,
+            pages.GROUP_MEMBERS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.user, ids, User.of),
+        )
 
     @strawberry.field(description="Product roles members hold through this group (R-ACCESS-1).")
     async def product_roles(self, info: Ctx) -> list[ProductRoleGrant]:
@@ -252,21 +363,30 @@ class AdminRoleAssignment(Node):
 
     @classmethod
     def of(cls, row: admin_role.RoleAssignment) -> Self:
-        return cls(id=strawberry.ID(encode("AdminRoleAssignment", row.id)), row=row,
-                   role=row.role, created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(encode("AdminRoleAssignment", row.id)),
+            row=row,
+            role=row.role,
+            created_at=row.created_at,
+        )
 
     @strawberry.field
     async def user(self, info: Ctx) -> User:
-        return await _one(info, "user", self.row.user_id, User.of)
+        return await _one(info.context.loaders.user, self.row.user_id, User.of)
 
     @strawberry.field(description="The organization, site or product instance it covers.")
     async def scope(self, info: Ctx) -> AdminRoleScope:
         if self.row.product_instance_id is not None:
-            return await _one(info, "product_instance", self.row.product_instance_id,
-                              ProductInstance.of)
+            return await _one(
+                info.context.loaders.product_instance,
+                self.row.product_instance_id,
+                ProductInstance.of,
+            )
         if self.row.site_id is not None:
-            return await _one(info, "site", self.row.site_id, Site.of)
-        return await _one(info, "organization", self.row.organization_id, Organization.of)
+            return await _one(info.context.loaders.site, self.row.site_id, Site.of)
+        return await _one(
+            info.context.loaders.organization, self.row.organization_id, Organization.of
+        )
 
 
 @strawberry.type(description="One change in the audit log (R-AUDIT-1).")
@@ -285,11 +405,19 @@ class AuditEvent(Node):
     @classmethod
     def of(cls, row: audit.AuditEvent) -> Self:
         target = encode(row.target_type, int(row.target_id)) if row.target_id.isdigit() else ""
-        return cls(id=strawberry.ID(encode("AuditEvent", row.id)), row=row, action=row.action,
-                   actor=row.actor_label, target_type=row.target_type,
-                   target_id=strawberry.ID(target or row.target_id), before=row.before,
-                   after=row.after, rule=row.rule, request_id=row.request_id,
-                   created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(encode("AuditEvent", row.id)),
+            row=row,
+            action=row.action,
+            actor=row.actor_label,
+            target_type=row.target_type,
+            target_id=strawberry.ID(target or row.target_id),
+            before=JSON(row.before),
+            after=JSON(row.after),
+            rule=row.rule,
+            request_id=row.request_id,
+            created_at=row.created_at,
+        )
 
 
 @strawberry.type(description="An organization API key; its secret is shown once, at creation.")
@@ -304,16 +432,26 @@ class ApiKey(Node):
 
     @classmethod
     def of(cls, row: credentials.ApiKey) -> Self:
-        return cls(id=strawberry.ID(encode("ApiKey", row.id)), row=row, name=row.name,
-                   prefix=row.prefix, read_only=row.read_only, created_at=row.created_at,
-                   expires_at=row.expires_at, revoked_at=row.revoked_at)
+        return cls(
+            id=strawberry.ID(encode("ApiKey", row.id)),
+            row=row,
+            name=row.name,
+            prefix=row.prefix,
+            read_only=row.read_only,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+        )
 
 
-async def _one(info: Ctx, loader: str, pk: int, wrap: Any) -> Any:
-    row = await getattr(info.context.loaders, loader).load(pk)
+async def _one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
+    row = await loader.load(pk)
+    if row is None:  # deleted between reading the parent and the child
+        raise NotFound()
     return wrap(row)
 
 
-async def _load(info: Ctx, loader: str, ids: list[int], wrap: Any) -> list[Any]:
-    rows = await getattr(info.context.loaders, loader).load_many(ids)
-    return [wrap(row) if row is not None else None for row in rows]
+async def _load(
+    loader: DataLoader[int, R | None], ids: list[int], wrap: Callable[[R], W]
+) -> list[W | None]:
+    return [wrap(row) if row is not None else None for row in await loader.load_many(ids)]

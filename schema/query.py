@@ -25,8 +25,11 @@ NODE_READS: dict[str, tuple[str, Any, str | None]] = {
     "ProductInstance": ("product_instance", nodes.ProductInstance.of, None),
     "User": ("user", nodes.User.of, "view_users_in_organization"),
     "Group": ("group", nodes.Group.of, "view_users_in_organization"),
-    "AdminRoleAssignment": ("role_assignment", nodes.AdminRoleAssignment.of,
-                            "view_users_in_organization"),
+    "AdminRoleAssignment": (
+        "role_assignment",
+        nodes.AdminRoleAssignment.of,
+        "view_users_in_organization",
+    ),
     "AuditEvent": ("audit_event", nodes.AuditEvent.of, "view_org_audit_log"),
     "ApiKey": ("api_key", nodes.ApiKey.of, "update_api_keys"),
 }
@@ -83,21 +86,28 @@ class Query:
     def viewer(self, info: Ctx) -> Viewer:
         return Viewer(principal=info.context.require_principal())
 
-    @strawberry.field(description="An organization the caller belongs to; NOT_FOUND otherwise.",
-                      permission_classes=[Authenticated])
+    @strawberry.field(
+        description="An organization the caller belongs to; NOT_FOUND otherwise.",
+        permission_classes=[Authenticated],
+    )
     async def organization(self, info: Ctx, id: strawberry.ID) -> nodes.Organization:
         target = await organization_target(info.context, decode(id, "Organization"))
         row = await info.context.loaders.organization.load(target.organization_id)
+        if row is None:
+            raise NotFound("No such organization.")
         return nodes.Organization.of(row)
 
-    @strawberry.field(description="Any object by its global id, if the caller may read it.",
-                      permission_classes=[Authenticated])
+    @strawberry.field(
+        description="Any object by its global id, if the caller may read it.",
+        permission_classes=[Authenticated],
+    )
     async def node(self, info: Ctx, id: strawberry.ID) -> nodes.Node:
         type_name, pk = parse(id)
         loader, wrap, feature = NODE_READS[type_name]
         row = await getattr(info.context.loaders, loader).load(pk)
-        if row is None or not info.context.can_see(row.organization_id if type_name !=
-                                                    "Organization" else row.id):
+        if row is None or not info.context.can_see(
+            row.organization_id if type_name != "Organization" else row.id
+        ):
             raise NotFound()
         org_id = row.id if type_name == "Organization" else row.organization_id
         if feature is not None:

@@ -12,12 +12,16 @@ from resolvers.context import Context
 from schema.ids import decode
 
 
-async def parent_organization(source: Any, info: Info[Context, None], _: dict[str, Any]) -> Sequence[Target]:
+async def parent_organization(
+    source: Any, info: Info[Context, None], _: dict[str, Any]
+) -> Sequence[Target]:
     org = source.row
     return [Target(TargetKind.ORGANIZATION, org.id, org.experience)]
 
 
-async def input_organization(_: Any, info: Info[Context, None], kwargs: dict[str, Any]) -> Sequence[Target]:
+async def input_organization(
+    _: Any, info: Info[Context, None], kwargs: dict[str, Any]
+) -> Sequence[Target]:
     org_id = decode(kwargs["input"].organization_id, "Organization")
     return [await targets.organization_target(info.context, org_id)]
 

@@ -1,0 +1,79 @@
+"""Test set-up: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
+migrated once per session with the committed migrations, emptied after every test."""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tortoise import connections
+
+from portcullis.db import close_database, migrate
+from portcullis.settings import Settings
+from schema.app import create_app
+from tests.graphql_client import GraphQLClient
+
+# Children before parents, so deletes never trip a foreign key. The catalog rows stay.
+TABLES = [
+    "audit_event",
+    "access_request",
+    "user_access_setting",
+    "api_key",
+    "personal_token",
+    "role_assignment",
+    "default_group",
+    "group_product_role",
+    "group_membership",
+    "user_group",
+    "org_user",
+    "account",
+    "product_instance",
+    "site",
+    "organization",
+]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith(("postgres://", "postgresql://"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database(database_url: str) -> AsyncIterator[str]:
+    await migrate(database_url)
+    yield database_url
+    await close_database()
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables(database: str, is_postgres: bool) -> AsyncIterator[None]:
+    yield
+    connection = connections.get("default")
+    if is_postgres:
+        await connection.execute_script(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES:
+            await connection.execute_script(f"DELETE FROM {table}")
+
+
+@pytest.fixture
+async def api(database: str) -> AsyncIterator[GraphQLClient]:
+    settings = Settings(database_url=database, graphiql=True, log_level="warning")
+    app = create_app(settings, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
+        yield GraphQLClient(http)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
