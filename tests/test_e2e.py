@@ -1,0 +1,129 @@
+"""End to end: the real server (uvicorn, started by the CLI) over HTTP, with CLI-made tokens."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+PORTCULLIS = str(Path(sys.executable).with_name("portcullis"))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PORTCULLIS, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@contextmanager
+def _server(env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [PORTCULLIS, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not become healthy"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _post(base: str, token: str, query: str) -> dict[str, object]:
+    response = httpx.post(
+        f"{base}/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    body: dict[str, object] = response.json()
+    assert "errors" not in body, body
+    return body
+
+
+@pytest.fixture
+def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, str]:
+    """The test database on PostgreSQL; a fresh file on SQLite (the CLI's default kind)."""
+    url = database if is_postgres else f"sqlite://{tmp_path / 'e2e.sqlite3'}"
+    return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
+
+
+def test_cli_token_works_against_the_real_server(server_env: dict[str, str]) -> None:
+    account_id = _cli(server_env, "user", "create", "--email", "e2e@example.com", "--name", "E2E")
+    assert account_id.isdigit()
+    token = _cli(server_env, "token", "create", "--email", "e2e@example.com")
+    with _server(server_env) as base:
+        created = _post(
+            base,
+            token,
+            'mutation { createOrganization(input: {name: "E2E Org", '
+            "experience: ORIGINAL}) { organization { id } errors { code } } }",
+        )
+        assert created["data"]["createOrganization"]["errors"] == []  # type: ignore[index]
+        body = _post(
+            base,
+            token,
+            "{ viewer { email organizations { name experience "
+            "users(first: 5) { totalCount edges { node { email adminRoles { role } "
+            "groups(first: 5) { edges { node { name protected } } } } } } } } }",
+        )
+    viewer = body["data"]["viewer"]  # type: ignore[index]
+    assert viewer["email"] == "e2e@example.com"
+    org = viewer["organizations"][0]
+    assert (org["name"], org["experience"]) == ("E2E Org", "ORIGINAL")
+    me = org["users"]["edges"][0]["node"]
+    assert me["adminRoles"] == [{"role": "ORG_ADMIN"}]  # R-ROLE-1
+    assert me["groups"]["edges"] == [{"node": {"name": "org-admins", "protected": True}}]
+
+
+def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
+    """The README's run command: `portcullis demo` on SQLite, then `serve`, then a query."""
+    from portcullis.cli import EXAMPLE_QUERY
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}"}
+    demo = json.loads(_cli(env, "demo", "--json"))
+    again = json.loads(_cli(env, "demo", "--json"))  # keeps the data, mints fresh tokens
+    assert again["tokens"]["alice@acme.example"] != demo["tokens"]["alice@acme.example"]
+    with _server(env) as base:
+        body = _post(base, demo["tokens"]["alice@acme.example"], EXAMPLE_QUERY)
+        key_body = _post(
+            base,
+            demo["apiKey"],
+            "{ viewer { apiKey { name } organizations { name users(first: 1) { totalCount } } } }",
+        )
+    orgs = body["data"]["viewer"]["organizations"]  # type: ignore[index]
+    assert [o["name"] for o in orgs] == ["Acme Corp"]
+    assert orgs[0]["users"]["totalCount"] == 7
+    key_viewer = key_body["data"]["viewer"]  # type: ignore[index]
+    assert key_viewer["apiKey"] == {"name": "demo-integration"}
+    assert key_viewer["organizations"][0]["users"]["totalCount"] == 7
