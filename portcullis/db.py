@@ -7,6 +7,7 @@ from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
 from models import MODEL_MODULES
+from portcullis.settings import load_settings
 from resolvers.catalog import sync_catalog
 
 
@@ -52,3 +53,7 @@ async def open_database(database_url: str) -> None:
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+
+
+# For Tortoise's own CLI: `tortoise -c portcullis.db.TORTOISE_ORM makemigrations`.
+TORTOISE_ORM = tortoise_config(load_settings().database_url)
