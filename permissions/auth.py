@@ -6,6 +6,7 @@ credential is compared in constant time. Secrets are 256 random bits, so a fast 
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from models.directory import Account, OrgUser
 from permissions.principal import Assignment, Principal
 
 TOKEN_KIND = "pct"
+_PREFIX = re.compile(r"^[0-9a-f]{12}$")
 API_KEY_KIND = "pck"
 
 
@@ -42,12 +44,15 @@ async def authenticate(authorization: str | None) -> Principal | None:
     scheme, _, credential = authorization.strip().partition(" ")
     if scheme.lower() != "bearer":
         return None
-    kind, _, rest = credential.strip().partition("_")
+    credential = credential.strip()
+    kind, _, rest = credential.partition("_")
     prefix = rest.partition("_")[0]
-    if kind == TOKEN_KIND and prefix:
-        return await _from_token(prefix, credential.strip())
-    if kind == API_KEY_KIND and prefix:
-        return await _from_api_key(prefix, credential.strip())
+    if not _PREFIX.match(prefix):  # never send arbitrary header bytes to the database
+        return None
+    if kind == TOKEN_KIND:
+        return await _from_token(prefix, credential)
+    if kind == API_KEY_KIND:
+        return await _from_api_key(prefix, credential)
     return None
 
 

@@ -27,7 +27,7 @@ def clean_name(value: str, field: str, max_length: int = 200) -> str:
 
 def clean_email(value: str, field: str = "email") -> str:
     cleaned = value.strip().lower()
-    if len(cleaned) > 320 or not _EMAIL.match(cleaned):
+    if len(cleaned) > 320 or not _EMAIL.match(cleaned) or not cleaned.isprintable():
         raise _invalid(field, f"'{value}' is not an email address.")
     return cleaned
 

@@ -13,6 +13,7 @@ from resolvers.pages import Link, PageKey
 
 T = TypeVar("T")
 MAX_FIRST = 100
+MAX_CURSOR = 2**31 - 1  # keys are INT columns: a larger cursor was never issued
 DEFAULT_FIRST = 50
 
 
@@ -48,8 +49,9 @@ def decode_cursor(cursor: str | None) -> int | None:
         return None
     try:
         label, _, pk = base64.urlsafe_b64decode(cursor.encode("ascii")).decode().partition(":")
-        if label == "cursor":
-            return int(pk)
+        number = int(pk)
+        if label == "cursor" and 0 <= number <= MAX_CURSOR:
+            return number
     except (binascii.Error, UnicodeError, ValueError):
         pass
     raise BadUserInput("'after' is not a cursor of this list.")

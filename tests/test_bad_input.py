@@ -1,0 +1,135 @@
+"""Bad input gets a clear error with a code and changes nothing; never a 500."""
+
+import logging
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import GraphQLError
+
+from models.organization import Site
+from permissions.errors import BadUserInput
+from schema.extensions import MaskInternalErrors
+from tests import factories
+from tests.factories import gid
+from tests.graphql_client import GraphQLClient
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"query": 42}', b'{"variables": {}}', b"", b'{"query": "{"}'],
+)
+async def test_malformed_bodies_are_client_errors(api: GraphQLClient, body: bytes) -> None:
+    response = await api.http.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500 or (
+        response.status_code == 200 and response.json().get("errors")
+    ), (response.status_code, response.text)
+
+
+async def test_wrong_variable_types_and_unknown_fields_are_validation_errors(
+    api: GraphQLClient,
+) -> None:
+    world = await factories.world()
+    wrong = await api(
+        "query ($id: ID!) { organization(id: $id) { name } }", {"id": {"a": 1}}, world.admin_token
+    )
+    assert wrong.errors
+    assert wrong.data is None
+    unknown = await api("{ viewer { secretField } }", token=world.admin_token)
+    assert unknown.errors
+    huge = await api(
+        "{ viewer { organizations { users(first: 99999999999) { totalCount } } } }",
+        token=world.admin_token,
+    )
+    assert huge.errors  # beyond GraphQL's 32-bit Int
+
+
+async def test_cursors_beyond_the_key_range_are_bad_user_input(api: GraphQLClient) -> None:
+    world = await factories.world()
+    import base64
+
+    cursor = base64.urlsafe_b64encode(b"cursor:99999999999999").decode()
+    result = await api(
+        "query ($o: ID!, $a: String) { organization(id: $o) { users(after: $a) { totalCount } } }",
+        {"o": gid("Organization", world.org.id), "a": cursor},
+        world.admin_token,
+    )
+    assert result.codes == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("name", ["a\x00b.example.net", "-bad.example.net", "x" * 300, ""])
+async def test_bad_site_names_are_invalid_input_and_change_nothing(
+    api: GraphQLClient, name: str
+) -> None:
+    world = await factories.world()
+    before = await Site.all().count()
+    result = await api(
+        "mutation ($o: ID!, $n: String!) { createSite(input: {organizationId: $o, "
+        "name: $n}) { site { id } errors { code field } } }",
+        {"o": gid("Organization", world.org.id), "n": name},
+        world.admin_token,
+    )
+    assert result.ok()["createSite"] == {
+        "site": None,
+        "errors": [{"code": "INVALID_INPUT", "field": "name"}],
+    }
+    assert await Site.all().count() == before
+
+
+async def test_control_characters_in_an_email_are_invalid_input(api: GraphQLClient) -> None:
+    world = await factories.world()
+    result = await api(
+        "mutation ($o: ID!) { inviteUser(input: {organizationId: $o, "
+        'email: "a\\u0000b@example.com"}) { user { id } errors { code field } } }',
+        {"o": gid("Organization", world.org.id)},
+        world.admin_token,
+    )
+    assert result.ok()["inviteUser"]["errors"] == [{"code": "INVALID_INPUT", "field": "email"}]
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer pct_\x7f_x", "Bearer pct_zzzzzzzzzzzz_x", "Basic abc", "Bearer", "pct_"]
+)
+async def test_odd_authorization_headers_are_unauthenticated(
+    api: GraphQLClient, header: str
+) -> None:
+    response = await api.http.post(
+        "/graphql", json={"query": "{ viewer { email } }"}, headers={"Authorization": header}
+    )
+    assert response.status_code == 200
+    codes = [e["extensions"]["code"] for e in response.json()["errors"]]
+    assert codes == ["UNAUTHENTICATED"]
+
+
+@strawberry.type
+class _Broken:
+    @strawberry.field
+    def bug(self) -> int | None:
+        raise RuntimeError("secret internal detail")
+
+    @strawberry.field
+    def refused(self) -> int | None:
+        raise BadUserInput("You sent something odd.")
+
+
+async def test_internal_errors_are_masked_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    schema = strawberry.Schema(query=_Broken, extensions=[MaskInternalErrors])
+
+    class Context:
+        request_id = "req-123"
+
+    with caplog.at_level(logging.ERROR, logger="portcullis.errors"):
+        result = await schema.execute("{ bug refused }", context_value=Context())
+    errors: list[GraphQLError] = result.errors or []
+    by_path: dict[Any, GraphQLError] = {tuple(e.path or ()): e for e in errors}
+    bug = by_path[("bug",)]
+    assert bug.message == "Internal server error."
+    assert bug.extensions == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-123"}
+    assert "secret internal detail" not in str(bug.formatted)
+    assert by_path[("refused",)].extensions == {"code": "BAD_USER_INPUT"}
+    assert "req-123" in caplog.text
+    assert "secret internal detail" in caplog.text  # the traceback stays in the server log
