@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 import strawberry
+from strawberry.types import Info
 
 from permissions.errors import BadUserInput
 from resolvers.context import Context
@@ -63,16 +64,31 @@ def check_first(first: int) -> int:
     return first
 
 
+def _selects_total_count(info: Info[Context, None]) -> bool:
+    return any(
+        getattr(selection, "name", None) == "totalCount"
+        for field in info.selected_fields
+        for selection in field.selections
+    )
+
+
 async def paginate(
-    ctx: Context,
+    info: Info[Context, None],
     link: Link,
     parent: int,
     first: int,
     after: str | None,
     nodes: Callable[[list[int]], Awaitable[Sequence[T | None]]],
 ) -> Connection[T]:
-    """One page of `link` under `parent`, batched with every sibling parent of this request."""
+    """One page of `link` under `parent`, batched with every sibling parent of this request.
+
+    When totalCount is selected its count is requested now, in the same tick as the page, so
+    that it joins one batch for every parent whatever order the pages complete in.
+    """
+    ctx = info.context
     key = PageKey(parent, check_first(first), decode_cursor(after))
+    counter = ctx.loaders.count(link)
+    total = counter.load(parent) if _selects_total_count(info) else None
     page = await ctx.loaders.page(link).load(key)
     loaded = await nodes(page.child_ids)
     edges = [
@@ -81,10 +97,9 @@ async def paginate(
         if node is not None
     ]
     end = edges[-1].cursor if edges else None
-    counter = ctx.loaders.count(link)
 
     async def count() -> int:
-        return await counter.load(parent)
+        return await (total if total is not None else counter.load(parent))
 
     return Connection(
         edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end), count=count

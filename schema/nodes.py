@@ -85,7 +85,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Site"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_SITES,
             self.row.id,
             first,
@@ -101,7 +101,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["User"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_USERS,
             self.row.id,
             first,
@@ -116,7 +116,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_GROUPS,
             self.row.id,
             first,
@@ -132,7 +132,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["AdminRoleAssignment"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_ADMINS,
             self.row.id,
             first,
@@ -148,7 +148,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["AuditEvent"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_AUDIT_LOG,
             self.row.id,
             first,
@@ -164,7 +164,7 @@ class Organization(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["ApiKey"]:
         return await paginate(
-            info.context,
+            info,
             pages.ORG_API_KEYS,
             self.row.id,
             first,
@@ -235,7 +235,7 @@ class ProductInstance(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
         return await paginate(
-            info.context,
+            info,
             pages.INSTANCE_GROUPS,
             self.row.id,
             first,
@@ -277,7 +277,7 @@ class User(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
         return await paginate(
-            info.context,
+            info,
             pages.USER_GROUPS,
             self.row.id,
             first,
@@ -331,7 +331,7 @@ class Group(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection[User]:
         return await paginate(
-            info.context,
+            info,
             pages.GROUP_MEMBERS,
             self.row.id,
             first,

@@ -187,3 +187,40 @@ async def test_healthz_answers_when_the_database_does(api: GraphQLClient) -> Non
     response = await api.http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+GROUPS_PAGE = """
+query ($org: ID!, $first: Int!) {
+  organization(id: $org) {
+    groups(first: $first) { edges { node {
+      name site { name }
+      members(first: 3) { totalCount edges { node { email } } }
+      productRoles { role productInstance { product { key } site { name } } }
+      isDefaultFor { role }
+    } } }
+  }
+}
+"""
+
+
+async def test_groups_with_members_and_roles_cost_the_same_for_5_and_50(
+    api: GraphQLClient,
+) -> None:
+    world = await factories.world()
+    people = [(await world.member())[0] for _ in range(4)]
+    for i in range(55):
+        team = await groups.create_group(world.ctx, world.org, None, f"team-{i:02}", "")
+        await groups.add_members(world.ctx, team, people[: 1 + i % 4])
+        await groups.grant_group_role(world.ctx, team, world.jira, "USER", "test")
+    counts = []
+    for first in (5, 50):
+        with count_statements() as statements:
+            result = await api(
+                GROUPS_PAGE,
+                {"org": gid("Organization", world.org.id), "first": first},
+                world.admin_token,
+            )
+        edges = result.ok()["organization"]["groups"]["edges"]
+        assert len(edges) == first
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
