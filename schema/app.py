@@ -10,9 +10,12 @@ from typing import Any
 import strawberry
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionContext
 from tortoise import connections
@@ -54,18 +57,41 @@ schema = PortcullisSchema(
 )
 
 
+class RequestIdMiddleware:
+    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
+
+    Chosen before anything can refuse the request (malformed bodies included), kept in the
+    scope's state for the context, audit events and logs.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = Headers(scope=scope).get("x-request-id", "")
+        request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["x-request-id"] = request_id
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
-        sent = request.headers.get("x-request-id", "")
-        request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        request_id: str = request.state.request_id
         authorization = request.headers.get("authorization")
         try:
             principal = await authenticate(authorization)
         except (BaseORMException, OSError) as error:
             log.warning("request %s: database unavailable: %s", request_id, error)
             raise HTTPException(503, "Database unavailable, try again shortly.") from None
-        if response is not None:
-            response.headers["x-request-id"] = request_id
         return Context(
             principal=principal, request_id=request_id, credentials_sent=bool(authorization)
         )
@@ -101,4 +127,4 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
