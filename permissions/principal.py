@@ -23,10 +23,6 @@ class Principal:
     memberships: dict[int, tuple[int, UserStatus]] = field(default_factory=dict)
     assignments: tuple[Assignment, ...] = ()
 
-    def directory_user_id(self, organization_id: int) -> int | None:
-        entry = self.memberships.get(organization_id)
-        return entry[0] if entry else None
-
     def is_active_member(self, organization_id: int) -> bool:
         entry = self.memberships.get(organization_id)
         return entry is not None and entry[1] is UserStatus.ACTIVE

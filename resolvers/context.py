@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 from permissions.engine import Decision, Target, decide
-from permissions.errors import Forbidden
 from permissions.guards import require_principal
 from permissions.principal import Principal
 from resolvers.loaders import Loaders
@@ -26,12 +25,6 @@ class Context:
         if key not in self._decisions:
             self._decisions[key] = decide(self.require_principal(), feature, target)
         return self._decisions[key]
-
-    def ensure(self, feature: str, target: Target) -> Decision:
-        decision = self.decide(feature, target)
-        if not decision.allowed:
-            raise Forbidden(decision.reason, rule=decision.rule)
-        return decision
 
     def can_see(self, organization_id: int) -> bool:
         return organization_id in self.require_principal().visible_organization_ids()
