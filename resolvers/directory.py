@@ -49,7 +49,7 @@ async def invite_user(
     name = clean_name(display_name or email.split("@")[0], "displayName")
     existing = await Account.get_or_none(email=email)
     kind = existing.account_type if existing else account_type
-    instances = await _check_grants(organization, kind, grants)
+    instances = await _check_grants(ctx, organization, kind, grants)
     async with in_transaction():
         account = existing or await Account.create(
             email=email, display_name=name, account_type=kind
@@ -74,7 +74,7 @@ async def invite_user(
 
 
 async def _check_grants(
-    organization: Organization, kind: AccountType, grants: list[ProductGrant]
+    ctx: Context, organization: Organization, kind: AccountType, grants: list[ProductGrant]
 ) -> list[ProductInstance]:
     if grants and kind is AccountType.CUSTOMER:
         raise refuse(
@@ -91,7 +91,9 @@ async def _check_grants(
             rule="R-ACCESS-8",
         )
     ids = [g.product_instance_id for g in grants]
-    found = {i.id: i for i in await ProductInstance.filter(id__in=ids)}
+    # The guard loaded each instance through this request's loader: no second read.
+    loaded = await ctx.loaders.product_instance.load_many(ids)
+    found = {i.id: i for i in loaded if i is not None}
     problems: list[Problem] = []
     for index, grant in enumerate(grants):
         instance = found.get(grant.product_instance_id)

@@ -9,7 +9,7 @@ from models.enums import AdminRole, Experience
 from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
-from permissions.errors import Forbidden
+from permissions.errors import Forbidden, NotFound
 from permissions.principal import Assignment, joined
 from resolvers.audit import record
 from resolvers.catalog import CatalogProduct, catalog
@@ -119,7 +119,11 @@ async def add_product(ctx: Context, site_id: int, product_key: str) -> ProductIn
             f"No product '{product_key}' in the catalog.",
             field="productKey",
         )
-    site = await Site.get(id=site_id).select_related("organization")
+    # The guard loaded both through this request's loaders: no second read.
+    site = await ctx.loaders.site.load(site_id)
+    org = await ctx.loaders.organization.load(site.organization_id) if site else None
+    if site is None or org is None:
+        raise NotFound("No such site.")
     async with in_transaction():
         if await ProductInstance.exists(site_id=site.id, product_id=product.key):
             raise refuse(
@@ -139,7 +143,7 @@ async def add_product(ctx: Context, site_id: int, product_key: str) -> ProductIn
             rule=ADD_NEW_PRODUCTS,
             after={"site": site.name, "product": product.key},
         )
-        await _create_default_groups(ctx, site, instance, product)
+        await _create_default_groups(ctx, org, site, instance, product)
     return instance
 
 
@@ -150,9 +154,12 @@ def default_group_name(product: CatalogProduct, role: str, site: Site) -> str:
 
 
 async def _create_default_groups(
-    ctx: Context, site: Site, instance: ProductInstance, product: CatalogProduct
+    ctx: Context,
+    org: Organization,
+    site: Site,
+    instance: ProductInstance,
+    product: CatalogProduct,
 ) -> None:
-    org = site.organization
     site_level = org.experience is Experience.ORIGINAL  # ORIGINAL groups belong to a site
     for role in product.role_keys:
         group, created = await Group.get_or_create(

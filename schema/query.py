@@ -105,11 +105,11 @@ class Query:
         type_name, pk = parse(id)
         loader, wrap, feature = NODE_READS[type_name]
         row = await getattr(info.context.loaders, loader).load(pk)
-        if row is None or not info.context.can_see(
-            row.organization_id if type_name != "Organization" else row.id
-        ):
+        if row is None:
             raise NotFound()
         org_id = row.id if type_name == "Organization" else row.organization_id
+        if not info.context.can_see(org_id):
+            raise NotFound()
         if feature is not None:
             target = await organization_target(info.context, org_id)
             if not info.context.decide(feature, target).allowed:
