@@ -1,69 +1,170 @@
-"""Decisions: decide(principal, feature, target) -> Decision(allowed, rule, reason).
+"""The engine: decide(principal, feature, target) -> Decision(allowed, rule, reason).
 
-This is the interim policy of the service's first release (issue 2), kept deliberately narrow
-and deny-by-default until the full engine lands:
-- reading an organization's data needs an active membership (or an API key of that
-  organization);
-- every other feature is allowed to an active organization admin of the target's organization
-  whose matrix cell is not NO (R-MATRIX-1), and to a non-read-only API key of that organization,
-  which acts with the organization admin's rights (R-KEY-1).
+One pass, deny by default, in the order the matrix file's header gives:
+1. gates: the feature must exist in the organization's experience (R-ROLE-7, R-MATRIX-1), an
+   API key acts only in its own organization and only reads when read-only (R-KEY-1), and only
+   active members hold rights (R-ACCESS-11);
+2. the matrix: each role the principal holds in the organization, plus the product admin role an
+   organization admin holds implicitly on every product instance (R-ROLE-4), allows the feature
+   when its cell is YES and the target lies in the role's scope or is organization-wide, or when
+   its cell is SCOPED and the target lies in the role's scope;
+3. the domain rules that can refuse what the matrix allows (permissions/rules.py). Deny wins.
+A refusal names the rule that explains it best: an R- rule where one covers the case, else the
+feature id.
 """
 
-from dataclasses import dataclass
+from models.enums import AdminRole, Experience, UserStatus
+from permissions import rules
+from permissions.matrix import (
+    EXPERIENCE_FEATURES,
+    MAKE_ROLE_FEATURE,
+    MATRIX,
+    Cell,
+    Feature,
+    FeatureId,
+)
+from permissions.principal import Holdings, Principal
+from permissions.targets import Decision, Reach, Target
 
-from models.enums import AdminRole, Experience
-from permissions.matrix import MATRIX, Cell, TargetKind
-from permissions.principal import Principal
-
-# Features that only read; a read-only API key may use these (R-KEY-1).
-READ_FEATURES = frozenset({"view_users_in_organization", "view_org_audit_log"})
-MEMBER_READ_RULE = "view_users_in_organization"
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: TargetKind
-    organization_id: int
-    experience: Experience
-    site_id: int | None = None
-    product_instance_id: int | None = None
-    group_id: int | None = None
-    user_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    rule: str
-    reason: str
+# Not a matrix row: members see their organization's name, sites and installed products (they
+# ask for access to them, R-ACCESS-10); suspended members see nothing (R-ACCESS-11).
+VIEW_ORGANIZATION = "view_organization"
+# What a read-only API key may still do (R-KEY-1).
+READ_FEATURES = frozenset(
+    {
+        VIEW_ORGANIZATION,
+        FeatureId.VIEW_USERS_IN_ORGANIZATION,
+        FeatureId.VIEW_ORG_AUDIT_LOG,
+        FeatureId.TRACK_STORAGE,
+        FeatureId.BILLING_VIEW_ESTIMATE_AND_INFO,
+    }
+)
+ROLE_NAMES = {
+    AdminRole.ORG_ADMIN: "organization admin",
+    AdminRole.SITE_ADMIN: "site admin",
+    AdminRole.USER_ACCESS_ADMIN: "user access admin",
+    AdminRole.PRODUCT_ADMIN: "product admin",
+    AdminRole.TRUSTED_USER: "trusted user",
+}
 
 
 def decide(principal: Principal, feature: str, target: Target) -> Decision:
-    org = target.organization_id
-    if feature not in MATRIX.features[target.experience]:
-        return Decision(False, "R-MATRIX-1", f"Unknown feature '{feature}'.")
-    if principal.api_key_id is not None:
-        return _decide_api_key(principal, feature, target)
-    if not principal.is_active_member(org):
-        return Decision(
-            False, "R-ACCESS-11", "Only active members of the organization hold rights."
+    if feature == VIEW_ORGANIZATION:
+        return _membership(principal, target) or Decision(
+            True, VIEW_ORGANIZATION, "Members see their organization's sites and products."
         )
-    if feature == MEMBER_READ_RULE:
-        return Decision(True, feature, "Members of the organization may read its directory.")
-    if principal.is_org_admin(org) and _org_admin_cell(feature, target) is not Cell.NO:
-        return Decision(True, feature, "Allowed to organization admins by the role matrix.")
-    return Decision(False, feature, f"Your admin roles do not allow '{feature}' here.")
+    spec = MATRIX.features[target.experience].get(feature)
+    if spec is None:
+        return _no_such_feature(feature, target.experience)
+    if _own_entry(principal, spec, target):
+        return Decision(True, spec.id, "Everyone may read their own account and access.")
+    refused = _gate(principal, spec, target)
+    if refused is not None:
+        return refused
+    holdings = principal.holdings(target.organization_id)
+    allowing = _allowing_roles(spec, holdings, target)
+    if not allowing:
+        return rules.explain_refusal(spec, holdings, target) or _not_allowed(spec, holdings)
+    refused = rules.refuse(principal, spec, holdings, allowing, target)
+    if refused is not None:
+        return refused
+    role, cell = allowing[0]
+    return Decision(True, spec.id, f"Allowed to your {ROLE_NAMES[role]} role ({cell}).")
 
 
-def _decide_api_key(principal: Principal, feature: str, target: Target) -> Decision:
-    if principal.api_key_organization_id != target.organization_id:
-        return Decision(False, "R-KEY-1", "API keys act only inside their own organization.")
-    if principal.read_only and feature not in READ_FEATURES:
+def reach(principal: Principal, feature: str, organization: Target) -> Reach:
+    """Where `feature` may be used in an organization: everywhere, or the scopes of SCOPED
+    roles (lists are narrowed to them in SQL), or nowhere (the decision says why)."""
+    decision = decide(principal, feature, organization)
+    spec = MATRIX.features[organization.experience].get(feature)
+    if decision.allowed or spec is None or _gate(principal, spec, organization):
+        return Reach(decision)
+    holdings = principal.holdings(organization.organization_id)
+    sites = [ids for r, ids in holdings.sites.items() if spec.cells.get(r, Cell.NO) is not Cell.NO]
+    instances = [
+        ids for r, ids in holdings.instances.items() if spec.cells.get(r, Cell.NO) is not Cell.NO
+    ]
+    return Reach(decision, frozenset().union(*sites), frozenset().union(*instances))
+
+
+def _membership(principal: Principal, target: Target) -> Decision | None:
+    org = target.organization_id
+    if principal.is_api_key:
+        if principal.api_key_organization_id != org:
+            return Decision(False, "R-KEY-1", "An API key acts only inside its own organization.")
+        return None
+    status = principal.status_in(org)
+    if status is None:
+        return Decision(False, VIEW_ORGANIZATION, "You are not a member of this organization.")
+    if status is not UserStatus.ACTIVE:
+        return Decision(
+            False, "R-ACCESS-11", f"Your account is {status.lower()} in this organization."
+        )
+    return None
+
+
+def _gate(principal: Principal, spec: Feature, target: Target) -> Decision | None:
+    refused = _membership(principal, target)
+    if refused is not None:
+        return refused
+    if principal.is_api_key and principal.read_only and spec.id not in READ_FEATURES:
         return Decision(False, "R-KEY-1", "This API key is read-only.")
-    if feature == MEMBER_READ_RULE or _org_admin_cell(feature, target) is not Cell.NO:
-        return Decision(True, feature, "API keys act with the organization admin's rights.")
-    return Decision(False, feature, f"Organization admins may not '{feature}'.")
+    return None
 
 
-def _org_admin_cell(feature: str, target: Target) -> Cell:
-    return MATRIX.cell(target.experience, feature, AdminRole.ORG_ADMIN)
+def _own_entry(principal: Principal, spec: Feature, target: Target) -> bool:
+    """API.md: everyone may read their own account and access, whatever their roles."""
+    return (
+        spec.id == FeatureId.VIEW_USERS_IN_ORGANIZATION
+        and target.user_id is not None
+        and target.user_id == principal.user_id_in(target.organization_id)
+    )
+
+
+def _no_such_feature(feature: str, experience: Experience) -> Decision:
+    for role, making in MAKE_ROLE_FEATURE.items():
+        if feature == making and making not in EXPERIENCE_FEATURES[experience]:
+            return Decision(
+                False,
+                "R-ROLE-7",
+                f"The {ROLE_NAMES[role]} role does not exist in the {experience} experience.",
+            )
+    return Decision(False, "R-MATRIX-1", f"No feature '{feature}' in the {experience} experience.")
+
+
+def _allowing_roles(
+    spec: Feature, holdings: Holdings, target: Target
+) -> list[tuple[AdminRole, Cell]]:
+    """The held roles whose cell allows the feature on this target, strongest first."""
+    allowing: list[tuple[AdminRole, Cell]] = []
+    if holdings.org_admin:
+        _consider(allowing, spec, AdminRole.ORG_ADMIN, True, target)
+        # R-ROLE-4: the implicit product admin role covers every product instance.
+        implicit = target.product_instance_id is not None
+        _consider(allowing, spec, AdminRole.PRODUCT_ADMIN, implicit, target)
+    for role, sites in holdings.sites.items():
+        _consider(allowing, spec, role, rules.site_covers(sites, target), target)
+    for role, instances in holdings.instances.items():
+        _consider(allowing, spec, role, rules.instance_covers(instances, target), target)
+    return allowing
+
+
+def _consider(
+    allowing: list[tuple[AdminRole, Cell]],
+    spec: Feature,
+    role: AdminRole,
+    covered: bool,
+    target: Target,
+) -> None:
+    cell = spec.cells.get(role, Cell.NO)
+    if cell is Cell.NO or any(r is role for r, _ in allowing):
+        return
+    if covered or (cell is Cell.YES and target.organization_wide):
+        allowing.append((role, cell))
+
+
+def _not_allowed(spec: Feature, holdings: Holdings) -> Decision:
+    held = ", ".join(ROLE_NAMES[r] for r in holdings.roles())
+    if not held:
+        return Decision(False, spec.id, f"'{spec.label}' needs an admin role; you hold none here.")
+    return Decision(False, spec.id, f"'{spec.label}' is not allowed here for your roles ({held}).")

@@ -2,7 +2,9 @@
 
 A guard knows its feature and how to find the target(s) of a field from its parent object and
 arguments (`find_targets`, supplied by the schema). It refuses with FORBIDDEN and the rule that
-decided; without credentials it answers UNAUTHENTICATED.
+decided; without credentials it answers UNAUTHENTICATED. A list guard guards an
+organization-wide list: it lets through a principal whose SCOPED roles reach part of the
+organization, and the field's resolver narrows the list to that part in SQL.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -11,15 +13,17 @@ from typing import Any, Protocol
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from permissions.engine import Decision, Target
 from permissions.errors import Forbidden, Unauthenticated
 from permissions.principal import Principal
+from permissions.targets import Decision, Reach, Target
 
 
 class GuardContext(Protocol):
     def require_principal(self) -> Principal: ...
 
     def decide(self, feature: str, target: Target) -> Decision: ...
+
+    def reach(self, feature: str, organization: Target) -> Reach: ...
 
 
 TargetFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[Target]]]
@@ -43,6 +47,26 @@ def guard(feature: str, find_targets: TargetFinder) -> type[BasePermission]:
     Guard.__name__ = Guard.__qualname__ = f"Guard_{feature}"
     Guard.feature = feature  # type: ignore[attr-defined]
     return Guard
+
+
+def list_guard(feature: str, find_organization: TargetFinder) -> type[BasePermission]:
+    """A permission class for an organization-wide list that SCOPED roles see narrowed."""
+
+    class ListGuard(BasePermission):
+        message = f"Not allowed: {feature}"
+
+        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+            context: GuardContext = info.context
+            context.require_principal()
+            for organization in await find_organization(source, info, kwargs):
+                found = context.reach(feature, organization)
+                if found.nowhere:
+                    raise Forbidden(found.decision.reason, rule=found.decision.rule)
+            return True
+
+    ListGuard.__name__ = ListGuard.__qualname__ = f"ListGuard_{feature}"
+    ListGuard.feature = feature  # type: ignore[attr-defined]
+    return ListGuard
 
 
 class Authenticated(BasePermission):

@@ -4,6 +4,7 @@ A broken file stops start-up with a message naming the bad row: an unknown role 
 missing or invalid cell, a duplicate feature, or a role present in the wrong experience.
 """
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -14,13 +15,63 @@ import yaml
 
 from models.enums import AdminRole, Experience
 
-MATRIX_FILE = Path(__file__).with_name("role_matrix.yaml")
+# A copy of ../shared/spec/role_matrix.yaml (a test keeps them equal); PORTCULLIS_ROLE_MATRIX
+# points elsewhere, for instance to try an edited matrix.
+MATRIX_FILE = Path(
+    os.environ.get("PORTCULLIS_ROLE_MATRIX") or Path(__file__).with_name("role_matrix.yaml")
+)
 
 
 class Cell(StrEnum):
     YES = "YES"
     SCOPED = "SCOPED"
     NO = "NO"
+
+
+class FeatureId(StrEnum):
+    """The vocabulary of the matrix: a row with another id is refused at load."""
+
+    VIEW_USERS_IN_ORGANIZATION = "view_users_in_organization"
+    CONFIGURE_USER_ACCESS_SETTINGS = "configure_user_access_settings"
+    UPDATE_MANAGED_ACCOUNTS = "update_managed_accounts"
+    MANAGE_PORTAL_ONLY_ACCOUNTS = "manage_portal_only_accounts"
+    MAKE_ORG_ADMIN = "make_org_admin"
+    MAKE_SITE_ADMIN = "make_site_admin"
+    MAKE_USER_ACCESS_ADMIN = "make_user_access_admin"
+    MAKE_TRUSTED_USER = "make_trusted_user"
+    MAKE_PRODUCT_ADMIN = "make_product_admin"
+    MAKE_PROJECT_SPACE_ADMIN = "make_project_space_admin"
+    CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
+    ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
+    CONFIGURE_DEFAULT_GROUPS = "configure_default_groups"
+    ACCESS_TO_PRODUCTS = "access_to_products"
+    APPROVE_DENY_ACCESS_REQUESTS = "approve_deny_access_requests"
+    ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
+    CONFIGURE_PRODUCT_SETTINGS = "configure_product_settings"
+    ADD_NEW_PRODUCTS = "add_new_products"
+    ADD_APPS_TO_PRODUCTS = "add_apps_to_products"
+    MANAGE_CONNECT_APPS = "manage_connect_apps"
+    USER_PROVISIONING = "user_provisioning"
+    SAML_SSO = "saml_sso"
+    MANAGE_PASSWORDS = "manage_passwords"
+    TWO_STEP_VERIFICATION = "two_step_verification"
+    VIEW_ORG_AUDIT_LOG = "view_org_audit_log"
+    TRACK_STORAGE = "track_storage"
+    UPDATE_SECURITY_SETTINGS = "update_security_settings"
+    UPDATE_API_KEYS = "update_api_keys"
+    BILLING_CHANGE_SUBSCRIPTIONS = "billing_change_subscriptions"
+    BILLING_VIEW_ESTIMATE_AND_INFO = "billing_view_estimate_and_info"
+
+
+# Features that make a role holder, by role (assignAdminRole), and the experience-only ones
+# (R-ROLE-7: a role the experience lacks has no row there).
+MAKE_ROLE_FEATURE: dict[AdminRole, FeatureId] = {
+    AdminRole.ORG_ADMIN: FeatureId.MAKE_ORG_ADMIN,
+    AdminRole.SITE_ADMIN: FeatureId.MAKE_SITE_ADMIN,
+    AdminRole.USER_ACCESS_ADMIN: FeatureId.MAKE_USER_ACCESS_ADMIN,
+    AdminRole.TRUSTED_USER: FeatureId.MAKE_TRUSTED_USER,
+    AdminRole.PRODUCT_ADMIN: FeatureId.MAKE_PRODUCT_ADMIN,
+}
 
 
 class TargetKind(StrEnum):
@@ -43,6 +94,12 @@ ROLE_IDS: dict[str, AdminRole] = {
 EXPERIENCE_ROLES: dict[Experience, frozenset[AdminRole]] = {
     Experience.CENTRALIZED: frozenset(set(AdminRole) - {AdminRole.TRUSTED_USER}),
     Experience.ORIGINAL: frozenset(set(AdminRole) - {AdminRole.USER_ACCESS_ADMIN}),
+}
+EXPERIENCE_FEATURES: dict[Experience, frozenset[FeatureId]] = {
+    experience: frozenset(
+        f for f in FeatureId if not any(f is MAKE_ROLE_FEATURE[r] for r in set(AdminRole) - roles)
+    )
+    for experience, roles in EXPERIENCE_ROLES.items()
 }
 
 
@@ -96,14 +153,22 @@ def _parse_experience(experience: Experience, sections: list[Any]) -> dict[str, 
     for section in sections:
         for row in section.get("features") or []:
             where = f"role matrix: {experience.value.lower()}/{row.get('id', '?')}"
-            feature = _parse_feature(experience, section, row, where)
+            try:
+                feature = _parse_feature(experience, section, row, where)
+            except (KeyError, TypeError, AttributeError) as broken:
+                raise MatrixError(f"{where}: malformed row ({broken!r})") from None
             if feature.id in by_id:
                 raise MatrixError(f"{where}: duplicate feature row")
             by_id[feature.id] = feature
+    missing = sorted(EXPERIENCE_FEATURES[experience] - set(by_id))
+    if missing:
+        raise MatrixError(f"role matrix: {experience.value.lower()} lacks the row(s) {missing}")
     return by_id
 
 
 def _parse_feature(experience: Experience, section: Any, row: Any, where: str) -> Feature:
+    if row.get("id") not in EXPERIENCE_FEATURES[experience]:
+        raise MatrixError(f"{where}: unknown feature in this experience")
     try:
         target = TargetKind(row["target"])
     except (KeyError, ValueError):

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from permissions.engine import Decision, Target, decide
+from permissions.engine import decide, reach
 from permissions.guards import require_principal
 from permissions.principal import Principal
+from permissions.targets import Decision, Reach, Target
 from resolvers.loaders import Loaders
+from resolvers.scopes import Scope
 
 
 @dataclass
@@ -15,16 +17,31 @@ class Context:
     credentials_sent: bool = False
     loaders: Loaders = field(default_factory=Loaders)
     _decisions: dict[tuple[str, Target], Decision] = field(default_factory=dict)
+    _reaches: dict[tuple[str, Target], Reach] = field(default_factory=dict)
 
     def require_principal(self) -> Principal:
         return require_principal(self.principal, self.credentials_sent)
 
     def decide(self, feature: str, target: Target) -> Decision:
-        """Decided once per (feature, target) per request; the principal is fixed per request."""
+        """Decided once per (feature, target) per request; the principal is fixed per request
+        (and the cache is emptied when a mutation changes it)."""
         key = (feature, target)
         if key not in self._decisions:
             self._decisions[key] = decide(self.require_principal(), feature, target)
         return self._decisions[key]
+
+    def reach(self, feature: str, organization: Target) -> Reach:
+        key = (feature, organization)
+        if key not in self._reaches:
+            self._reaches[key] = reach(self.require_principal(), feature, organization)
+        return self._reaches[key]
+
+    def scope(self, feature: str, organization: Target) -> Scope | None:
+        """How an organization-wide list is narrowed for the caller: None for the whole list."""
+        found = self.reach(feature, organization)
+        if found.everywhere:
+            return None
+        return Scope(tuple(sorted(found.site_ids)), tuple(sorted(found.instance_ids)))
 
     def can_see(self, organization_id: int) -> bool:
         return organization_id in self.require_principal().visible_organization_ids()
@@ -33,4 +50,5 @@ class Context:
         """A mutation changed the caller's own memberships or roles (createOrganization)."""
         self.principal = principal
         self._decisions.clear()
+        self._reaches.clear()
         self.loaders.clear()

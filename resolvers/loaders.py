@@ -14,7 +14,8 @@ from models.directory import Account, OrgUser
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
-from resolvers.pages import Link, Page, PageKey, count_children, load_pages
+from resolvers.pages import CountKey, Link, Page, PageKey, count_children, load_pages, rows
+from resolvers.scopes import USER_SCOPE
 
 M = TypeVar("M", bound=Model)
 
@@ -39,6 +40,40 @@ def many_by(model: type[M], column: str, order: str = "id") -> DataLoader[int, l
     return DataLoader(load_fn=load)
 
 
+def reached(sql: str) -> DataLoader[int, frozenset[int]]:
+    """`sql` selects (k, v) pairs for the keys in `{keys}`; each key gets the set of its v."""
+
+    async def load(keys: list[int]) -> Sequence[frozenset[int]]:
+        unique = sorted(set(keys))
+        found: dict[int, set[int]] = defaultdict(set)
+        placeholders = "(" + ",".join("?" * len(unique)) + ")"
+        for row in await rows(sql.format(keys=placeholders), unique):
+            if row["v"] is not None:
+                found[int(row["k"])].add(int(row["v"]))
+        return [frozenset(found.get(k, ())) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+# What the engine's targets reach (permissions/targets.py): the product instances a group gives,
+# those a product instance's default groups give, and where a directory user belongs.
+GROUP_INSTANCES = (
+    "SELECT group_id AS k, product_instance_id AS v FROM group_product_role "
+    "WHERE group_id IN {keys}"
+)
+DEFAULT_GROUPS_REACH = (
+    "SELECT d.product_instance_id AS k, r.product_instance_id AS v FROM default_group d "
+    "JOIN group_product_role r ON r.group_id = d.group_id WHERE d.product_instance_id IN {keys}"
+)
+USER_SITES = (
+    f"SELECT s.user_id AS k, s.site_id AS v FROM ({USER_SCOPE}) s WHERE s.user_id IN {{keys}}"
+)
+USER_INSTANCES = (
+    f"SELECT s.user_id AS k, s.product_instance_id AS v FROM ({USER_SCOPE}) s "
+    "WHERE s.user_id IN {keys}"
+)
+
+
 class Loaders:
     def __init__(self) -> None:
         self.organization = by_id(Organization)
@@ -56,8 +91,12 @@ class Loaders:
         self.default_groups_by_instance = many_by(DefaultGroup, "product_instance_id")
         self.default_for_by_group = many_by(DefaultGroup, "group_id")
         self.product_roles_by_group = many_by(GroupProductRole, "group_id")
+        self.group_instances = reached(GROUP_INSTANCES)
+        self.default_groups_reach = reached(DEFAULT_GROUPS_REACH)
+        self.user_sites = reached(USER_SITES)
+        self.user_instances = reached(USER_INSTANCES)
         self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
-        self._counts: dict[Link, DataLoader[int, int]] = {}
+        self._counts: dict[Link, DataLoader[CountKey, int]] = {}
 
     def page(self, link: Link) -> DataLoader[PageKey, Page]:
         if link not in self._pages:
@@ -68,11 +107,11 @@ class Loaders:
             self._pages[link] = DataLoader(load_fn=load)
         return self._pages[link]
 
-    def count(self, link: Link) -> DataLoader[int, int]:
+    def count(self, link: Link) -> DataLoader[CountKey, int]:
         if link not in self._counts:
 
-            async def load(parents: list[int]) -> Sequence[int]:
-                return await count_children(link, parents)
+            async def load(keys: list[CountKey]) -> Sequence[int]:
+                return await count_children(link, keys)
 
             self._counts[link] = DataLoader(load_fn=load)
         return self._counts[link]

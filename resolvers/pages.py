@@ -13,6 +13,9 @@ from typing import Any
 
 from tortoise import connections
 
+from resolvers import scopes
+from resolvers.scopes import Scope
+
 
 @dataclass(frozen=True)
 class Link:
@@ -20,6 +23,7 @@ class Link:
     parent: str
     child: str
     descending: bool = False  # newest first, for logs
+    scoped: str = ""  # the condition that narrows the list to a Scope (resolvers/scopes.py)
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class PageKey:
     parent: int
     first: int
     after: int | None  # the child id of the cursor to start after
+    scope: Scope | None = None  # narrowed for a SCOPED role; None: the whole list
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ class Page:
     has_next: bool
 
 
-async def _rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+async def rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     connection = connections.get("default")
     if connection.capabilities.dialect != "sqlite":
         sql = _numbered(sql)
@@ -52,55 +57,79 @@ def _in(values: Sequence[int]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
 
+def _narrowing(link: Link, scope: Scope | None) -> tuple[str, list[int]]:
+    if scope is None:
+        return "", []
+    if not link.scoped:
+        raise ValueError(f"the list {link.source}.{link.child} cannot be narrowed")
+    condition, params = scopes.bind(link.scoped, scope)
+    return f" AND {condition}", params
+
+
 async def load_pages(link: Link, keys: Sequence[PageKey]) -> list[Page]:
-    by_window: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    by_window: dict[tuple[int, int | None, Scope | None], list[int]] = defaultdict(list)
     for key in keys:
-        by_window[(key.first, key.after)].append(key.parent)
+        by_window[(key.first, key.after, key.scope)].append(key.parent)
     found: dict[PageKey, list[int]] = {}
-    for (first, after), parents in by_window.items():
-        rows = await _page_rows(link, sorted(set(parents)), first, after)
+    for (first, after, scope), parents in by_window.items():
+        rows = await _page_rows(link, sorted(set(parents)), first, after, scope)
         for parent in parents:
-            found[PageKey(parent, first, after)] = rows.get(parent, [])
+            found[PageKey(parent, first, after, scope)] = rows.get(parent, [])
     return [Page(found[key][: key.first], len(found[key]) > key.first) for key in keys]
 
 
 async def _page_rows(
-    link: Link, parents: list[int], first: int, after: int | None
+    link: Link, parents: list[int], first: int, after: int | None, scope: Scope | None
 ) -> dict[int, list[int]]:
     direction, compare = ("DESC", "<") if link.descending else ("ASC", ">")
     cursor_filter = f" AND {link.child} {compare} ?" if after is not None else ""
+    narrowing, scope_params = _narrowing(link, scope)
     sql = (
         "SELECT p, c FROM ("
         f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
         f"(PARTITION BY {link.parent} ORDER BY {link.child} {direction}) AS rn "
-        f"FROM {link.source} WHERE {link.parent} IN {_in(parents)}{cursor_filter}"
+        f"FROM {link.source} WHERE {link.parent} IN {_in(parents)}{cursor_filter}{narrowing}"
         f") ranked WHERE rn <= ? ORDER BY p, rn"
     )
-    params: list[Any] = [*parents, *([after] if after is not None else []), first + 1]
+    cursor = [after] if after is not None else []
+    params: list[Any] = [*parents, *cursor, *scope_params, first + 1]
     result: dict[int, list[int]] = defaultdict(list)
-    for row in await _rows(sql, params):
+    for row in await rows(sql, params):
         result[int(row["p"])].append(int(row["c"]))
     return result
 
 
-async def count_children(link: Link, parents: Sequence[int]) -> list[int]:
-    unique = sorted(set(parents))
-    sql = (
-        f"SELECT {link.parent} AS p, COUNT(*) AS n FROM {link.source} "
-        f"WHERE {link.parent} IN {_in(unique)} GROUP BY {link.parent}"
-    )
-    counts = {int(row["p"]): int(row["n"]) for row in await _rows(sql, unique)}
-    return [counts.get(parent, 0) for parent in parents]
+@dataclass(frozen=True)
+class CountKey:
+    parent: int
+    scope: Scope | None = None
+
+
+async def count_children(link: Link, keys: Sequence[CountKey]) -> list[int]:
+    by_scope: dict[Scope | None, set[int]] = defaultdict(set)
+    for key in keys:
+        by_scope[key.scope].add(key.parent)
+    counts: dict[CountKey, int] = {}
+    for scope, parents in by_scope.items():
+        unique = sorted(parents)
+        narrowing, scope_params = _narrowing(link, scope)
+        sql = (
+            f"SELECT {link.parent} AS p, COUNT(*) AS n FROM {link.source} "
+            f"WHERE {link.parent} IN {_in(unique)}{narrowing} GROUP BY {link.parent}"
+        )
+        for row in await rows(sql, [*unique, *scope_params]):
+            counts[CountKey(int(row["p"]), scope)] = int(row["n"])
+    return [counts.get(key, 0) for key in keys]
 
 
 # The links of the read API.
 ORG_SITES = Link("site", "organization_id", "id")
-ORG_USERS = Link("org_user", "organization_id", "id")
-ORG_GROUPS = Link("user_group", "organization_id", "id")
-ORG_ADMINS = Link("role_assignment", "organization_id", "id")
+ORG_USERS = Link("org_user", "organization_id", "id", scoped=scopes.USERS_IN_SCOPE)
+ORG_GROUPS = Link("user_group", "organization_id", "id", scoped=scopes.GROUPS_IN_SCOPE)
+ORG_ADMINS = Link("role_assignment", "organization_id", "id", scoped=scopes.ASSIGNMENTS_IN_SCOPE)
 ORG_AUDIT_LOG = Link("audit_event", "organization_id", "id", descending=True)
 ORG_API_KEYS = Link("api_key", "organization_id", "id")
-USER_GROUPS = Link("group_membership", "user_id", "group_id")
+USER_GROUPS = Link("group_membership", "user_id", "group_id", scoped=scopes.MEMBERSHIPS_IN_SCOPE)
 GROUP_MEMBERS = Link("group_membership", "group_id", "user_id")
 INSTANCE_GROUPS = Link(
     "(SELECT DISTINCT product_instance_id, group_id FROM group_product_role) AS gpr",

@@ -1,9 +1,19 @@
-"""Find the engine's Target for an object id, answering NOT_FOUND for what the viewer can't see."""
+"""The engine's Target for an object, answering NOT_FOUND for what the viewer can't see.
 
-from models.organization import Organization
-from permissions.engine import Target
+Visibility comes first: an id of an organization the caller has no membership in (or that is
+not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Reaches
+(permissions/targets.py) are read through the request's DataLoaders, batched per level.
+"""
+
+from models.admin_role import RoleAssignment
+from models.directory import OrgUser
+from models.enums import Experience
+from models.group import Group
+from models.organization import Organization, Site
+from models.product import ProductInstance
 from permissions.errors import NotFound
 from permissions.matrix import TargetKind
+from permissions.targets import Target
 from resolvers.context import Context
 
 
@@ -12,6 +22,10 @@ async def visible_organization(ctx: Context, organization_id: int) -> Organizati
     if organization is None or not ctx.can_see(organization.id):
         raise NotFound("No such organization.")
     return organization
+
+
+async def _experience(ctx: Context, organization_id: int) -> Experience:
+    return (await visible_organization(ctx, organization_id)).experience
 
 
 async def organization_target(ctx: Context, organization_id: int) -> Target:
@@ -23,19 +37,88 @@ async def site_target(ctx: Context, site_id: int) -> Target:
     site = await ctx.loaders.site.load(site_id)
     if site is None or not ctx.can_see(site.organization_id):
         raise NotFound("No such site.")
-    org = await visible_organization(ctx, site.organization_id)
-    return Target(TargetKind.SITE, org.id, org.experience, site_id=site.id)
+    return await target_of_site(ctx, site)
 
 
-async def product_instance_target(ctx: Context, product_instance_id: int) -> Target:
+async def target_of_site(ctx: Context, site: Site) -> Target:
+    experience = await _experience(ctx, site.organization_id)
+    return Target(TargetKind.SITE, site.organization_id, experience, site_id=site.id)
+
+
+async def product_instance_target(
+    ctx: Context, product_instance_id: int, *, granting: bool = False
+) -> Target:
     instance = await ctx.loaders.product_instance.load(product_instance_id)
     if instance is None or not ctx.can_see(instance.organization_id):
         raise NotFound("No such product instance.")
-    org = await visible_organization(ctx, instance.organization_id)
+    return await target_of_instance(ctx, instance, granting=granting)
+
+
+async def target_of_instance(
+    ctx: Context, instance: ProductInstance, *, granting: bool = False
+) -> Target:
+    """With `granting`, the target also reaches what the product's default groups give: granting
+    the product to a user adds them there (R-ACCESS-3, R-ROLE-10)."""
+    experience = await _experience(ctx, instance.organization_id)
+    reach = await ctx.loaders.default_groups_reach.load(instance.id) if granting else frozenset()
     return Target(
         TargetKind.PRODUCT_INSTANCE,
-        org.id,
-        org.experience,
+        instance.organization_id,
+        experience,
         site_id=instance.site_id,
         product_instance_id=instance.id,
+        instance_ids=reach,
     )
+
+
+async def group_target(ctx: Context, group_id: int) -> Target:
+    group = await ctx.loaders.group.load(group_id)
+    if group is None or not ctx.can_see(group.organization_id):
+        raise NotFound("No such group.")
+    return await target_of_group(ctx, group)
+
+
+async def target_of_group(ctx: Context, group: Group) -> Target:
+    experience = await _experience(ctx, group.organization_id)
+    return Target(
+        TargetKind.GROUP,
+        group.organization_id,
+        experience,
+        site_id=group.site_id,
+        group_id=group.id,
+        instance_ids=await ctx.loaders.group_instances.load(group.id),
+    )
+
+
+async def user_target(ctx: Context, user_id: int) -> Target:
+    user = await ctx.loaders.user.load(user_id)
+    if user is None or not ctx.can_see(user.organization_id):
+        raise NotFound("No such user.")
+    return await target_of_user(ctx, user)
+
+
+async def target_of_user(ctx: Context, user: OrgUser) -> Target:
+    """Only ORIGINAL site and product scopes cover users, so only there is their place read."""
+    experience = await _experience(ctx, user.organization_id)
+    sites: frozenset[int] = frozenset()
+    instances: frozenset[int] = frozenset()
+    if experience is Experience.ORIGINAL:
+        sites = await ctx.loaders.user_sites.load(user.id)
+        instances = await ctx.loaders.user_instances.load(user.id)
+    return Target(
+        TargetKind.USER,
+        user.organization_id,
+        experience,
+        user_id=user.id,
+        site_ids=sites,
+        instance_ids=instances,
+    )
+
+
+async def target_of_assignment(ctx: Context, assignment: RoleAssignment) -> Target:
+    """An admin role assignment is read where its scope lies."""
+    if assignment.product_instance_id is not None:
+        return await product_instance_target(ctx, assignment.product_instance_id)
+    if assignment.site_id is not None:
+        return await site_target(ctx, assignment.site_id)
+    return await organization_target(ctx, assignment.organization_id)

@@ -10,7 +10,8 @@ from strawberry.types import Info
 
 from permissions.errors import BadUserInput
 from resolvers.context import Context
-from resolvers.pages import Link, PageKey
+from resolvers.pages import CountKey, Link, PageKey
+from resolvers.scopes import Scope
 
 T = TypeVar("T")
 MAX_FIRST = 100
@@ -79,16 +80,19 @@ async def paginate(
     first: int,
     after: str | None,
     nodes: Callable[[list[int]], Awaitable[Sequence[T | None]]],
+    scope: Scope | None = None,
 ) -> Connection[T]:
     """One page of `link` under `parent`, batched with every sibling parent of this request.
 
-    When totalCount is selected its count is requested now, in the same tick as the page, so
-    that it joins one batch for every parent whatever order the pages complete in.
+    `scope` narrows the list for a SCOPED role (resolvers/scopes.py). When totalCount is
+    selected its count is requested now, in the same tick as the page, so that it joins one
+    batch for every parent whatever order the pages complete in.
     """
     ctx = info.context
-    key = PageKey(parent, check_first(first), decode_cursor(after))
+    key = PageKey(parent, check_first(first), decode_cursor(after), scope)
     counter = ctx.loaders.count(link)
-    total = counter.load(parent) if _selects_total_count(info) else None
+    count_key = CountKey(parent, scope)
+    total = counter.load(count_key) if _selects_total_count(info) else None
     page = await ctx.loaders.page(link).load(key)
     loaded = await nodes(page.child_ids)
     edges = [
@@ -99,7 +103,7 @@ async def paginate(
     end = edges[-1].cursor if edges else None
 
     async def count() -> int:
-        return await (total if total is not None else counter.load(parent))
+        return await (total if total is not None else counter.load(count_key))
 
     return Connection(
         edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end), count=count

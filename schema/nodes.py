@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Self, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -10,22 +10,41 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from models import admin_role, audit, credentials, directory, group, organization, product
+from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
-from permissions.guards import guard
+from permissions.guards import guard, list_guard
 from resolvers import pages
+from resolvers import targets as find
 from resolvers.catalog import catalog
 from resolvers.context import Context
+from resolvers.scopes import Scope
+from resolvers.targets import organization_target
+from schema import abilities, targets
 from schema.connections import DEFAULT_FIRST, Connection, paginate
 from schema.enums import AccountType, AdminRole, Experience, UserStatus
 from schema.ids import encode
-from schema.targets import parent_organization
 
 Ctx = Info[Context, None]
 R = TypeVar("R")
 W = TypeVar("W")
-VIEW_USERS = guard("view_users_in_organization", parent_organization)
-VIEW_AUDIT_LOG = guard("view_org_audit_log", parent_organization)
-UPDATE_API_KEYS = guard("update_api_keys", parent_organization)
+VIEW_USERS_FEATURE = "view_users_in_organization"
+# Members see their organization's structure; the directory needs view_users_in_organization,
+# decided on the object itself (a SCOPED role sees what lies in its scope) or, for
+# organization-wide lists, on the organization with the list narrowed to the caller's reach.
+MEMBER_OF_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_organization)
+MEMBER_OF_SITE = guard(VIEW_ORGANIZATION, targets.parent_site)
+MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, targets.parent_instance)
+MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
+MEMBER_OF_GROUP_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_group)
+MEMBER_OF_USER_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_user)
+VIEWER_CAN = "What you may do here: one boolean per matrix feature, as the guards decide."
+VIEW_DIRECTORY = list_guard(VIEW_USERS_FEATURE, targets.parent_organization)
+VIEW_INSTANCE_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance)
+VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user)
+VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group)
+VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
+VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
+UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
 
 
 @strawberry.interface(description="An object with an opaque global id; fetch it with node(id).")
@@ -80,7 +99,10 @@ class Organization(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(description="Sites of the organization.")
+    @strawberry.field(
+        description="Sites of the organization. Members (view_organization).",
+        permission_classes=[MEMBER_OF_ORGANIZATION],
+    )
     async def sites(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Site"]:
@@ -94,8 +116,8 @@ class Organization(Node):
         )
 
     @strawberry.field(
-        description="The directory. Feature: view_users_in_organization.",
-        permission_classes=[VIEW_USERS],
+        description="The directory. Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
     )
     async def users(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -107,10 +129,12 @@ class Organization(Node):
             first,
             after,
             lambda ids: _load(info.context.loaders.user, ids, User.of),
+            await _directory_scope(info, self.row.id),
         )
 
     @strawberry.field(
-        description="Groups. Feature: view_users_in_organization.", permission_classes=[VIEW_USERS]
+        description="Groups. Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
     )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -122,11 +146,13 @@ class Organization(Node):
             first,
             after,
             lambda ids: _load(info.context.loaders.group, ids, Group.of),
+            await _directory_scope(info, self.row.id),
         )
 
     @strawberry.field(
-        description="Admin role assignments. Feature: view_users_in_organization.",
-        permission_classes=[VIEW_USERS],
+        description="Admin role assignments. "
+        "Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
     )
     async def admins(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -138,6 +164,7 @@ class Organization(Node):
             first,
             after,
             lambda ids: _load(info.context.loaders.role_assignment, ids, AdminRoleAssignment.of),
+            await _directory_scope(info, self.row.id),
         )
 
     @strawberry.field(
@@ -172,6 +199,16 @@ class Organization(Node):
             lambda ids: _load(info.context.loaders.api_key, ids, ApiKey.of),
         )
 
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.OrganizationViewerCan,
+        permission_classes=[MEMBER_OF_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await organization_target(info.context, self.row.id)
+        kind, features = abilities.OrganizationViewerCan, abilities.ORGANIZATION_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
+
 
 @strawberry.type(description="A site of an organization, where products are installed.")
 class Site(Node):
@@ -188,16 +225,29 @@ class Site(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[MEMBER_OF_SITE])
     async def organization(self, info: Ctx) -> Organization:
         return await _one(
             info.context.loaders.organization, self.row.organization_id, Organization.of
         )
 
-    @strawberry.field(description="Products installed on the site.")
+    @strawberry.field(
+        description="Products installed on the site. Members (view_organization).",
+        permission_classes=[MEMBER_OF_SITE],
+    )
     async def products(self, info: Ctx) -> list["ProductInstance"]:
         rows = await info.context.loaders.instances_by_site.load(self.row.id)
         return [ProductInstance.of(r) for r in rows]
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.SiteViewerCan,
+        permission_classes=[MEMBER_OF_SITE],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_site(info.context, self.row)
+        kind, features = abilities.SiteViewerCan, abilities.SITE_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
 
 
 @strawberry.type(description="A product installed on a site; access is always to one of these.")
@@ -215,22 +265,30 @@ class ProductInstance(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[MEMBER_OF_INSTANCE])
     def product(self) -> Product:
         return Product.of(self.row.product_id)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[MEMBER_OF_INSTANCE])
     async def site(self, info: Ctx) -> Site:
         return await _one(info.context.loaders.site, self.row.site_id, Site.of)
 
-    @strawberry.field(description="Groups a user joins when granted a role here (R-ACCESS-3).")
+    @strawberry.field(
+        description="Groups a user joins when granted a role here (R-ACCESS-3). "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_INSTANCE_GROUPS],
+    )
     async def default_groups(self, info: Ctx) -> list["Group"]:
         rows = await info.context.loaders.default_groups_by_instance.load(self.row.id)
         ids = list(dict.fromkeys(r.group_id for r in rows))
         loaded = await _load(info.context.loaders.group, ids, Group.of)
         return [group for group in loaded if group is not None]
 
-    @strawberry.field(description="Groups holding a role on this product instance.")
+    @strawberry.field(
+        description="Groups holding a role on this product instance. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_INSTANCE_GROUPS],
+    )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
@@ -242,6 +300,16 @@ class ProductInstance(Node):
             after,
             lambda ids: _load(info.context.loaders.group, ids, Group.of),
         )
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.ProductInstanceViewerCan,
+        permission_classes=[MEMBER_OF_INSTANCE],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_instance(info.context, self.row, granting=True)
+        kind, features = abilities.ProductInstanceViewerCan, abilities.INSTANCE_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
 
 
 @strawberry.type(description="An account in the directory of one organization.")
@@ -266,16 +334,21 @@ class User(Node):
             status=row.status,
         )
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[VIEW_USER])
     async def organization(self, info: Ctx) -> Organization:
         return await _one(
             info.context.loaders.organization, self.row.organization_id, Organization.of
         )
 
-    @strawberry.field(description="Groups the user is a member of.")
+    @strawberry.field(
+        description="Groups the user is a member of. Feature: view_users_in_organization "
+        "(SCOPED: narrowed; everyone sees all of their own).",
+        permission_classes=[VIEW_USER],
+    )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
+        own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
         return await paginate(
             info,
             pages.USER_GROUPS,
@@ -283,12 +356,27 @@ class User(Node):
             first,
             after,
             lambda ids: _load(info.context.loaders.group, ids, Group.of),
+            None if own else await _directory_scope(info, self.row.organization_id),
         )
 
-    @strawberry.field(description="Admin roles the user holds, with their scopes.")
+    @strawberry.field(
+        description="Admin roles the user holds, with their scopes. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_USER],
+    )
     async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
         rows = await info.context.loaders.roles_by_user.load(self.row.id)
         return [AdminRoleAssignment.of(r) for r in rows]
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.UserViewerCan,
+        permission_classes=[MEMBER_OF_USER_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_user(info.context, self.row)
+        kind, features = abilities.UserViewerCan, abilities.USER_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
 
 
 @strawberry.type(description="A product role held on a product instance.")
@@ -296,7 +384,7 @@ class ProductRoleGrant:
     row: strawberry.Private[group.GroupProductRole | group.DefaultGroup]
     role: str
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
     async def product_instance(self, info: Ctx) -> ProductInstance:
         return await _one(
             info.context.loaders.product_instance, self.row.product_instance_id, ProductInstance.of
@@ -320,13 +408,19 @@ class Group(Node):
             protected=row.protected,
         )
 
-    @strawberry.field(description="The site of an ORIGINAL group; null when organization-level.")
+    @strawberry.field(
+        description="The site of an ORIGINAL group; null when organization-level.",
+        permission_classes=[VIEW_GROUP],
+    )
     async def site(self, info: Ctx) -> Site | None:
         if self.row.site_id is None:
             return None
         return await _one(info.context.loaders.site, self.row.site_id, Site.of)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Members. Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
     async def members(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection[User]:
@@ -339,15 +433,33 @@ class Group(Node):
             lambda ids: _load(info.context.loaders.user, ids, User.of),
         )
 
-    @strawberry.field(description="Product roles members hold through this group (R-ACCESS-1).")
+    @strawberry.field(
+        description="Product roles members hold through this group (R-ACCESS-1). "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
     async def product_roles(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.product_roles_by_group.load(self.row.id)
         return [ProductRoleGrant(row=r, role=r.role) for r in rows]
 
-    @strawberry.field(description="Product roles this group is a default group for.")
+    @strawberry.field(
+        description="Product roles this group is a default group for. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
     async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.default_for_by_group.load(self.row.id)
         return [ProductRoleGrant(row=r, role=r.role) for r in rows]
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.GroupViewerCan,
+        permission_classes=[MEMBER_OF_GROUP_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_group(info.context, self.row)
+        kind, features = abilities.GroupViewerCan, abilities.GROUP_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
 
 
 AdminRoleScope = Annotated[
@@ -370,11 +482,14 @@ class AdminRoleAssignment(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[VIEW_ASSIGNMENT])
     async def user(self, info: Ctx) -> User:
         return await _one(info.context.loaders.user, self.row.user_id, User.of)
 
-    @strawberry.field(description="The organization, site or product instance it covers.")
+    @strawberry.field(
+        description="The organization, site or product instance it covers.",
+        permission_classes=[VIEW_ASSIGNMENT],
+    )
     async def scope(self, info: Ctx) -> AdminRoleScope:
         if self.row.product_instance_id is not None:
             return await _one(
@@ -442,6 +557,11 @@ class ApiKey(Node):
             expires_at=row.expires_at,
             revoked_at=row.revoked_at,
         )
+
+
+async def _directory_scope(info: Ctx, organization_id: int) -> Scope | None:
+    organization = await organization_target(info.context, organization_id)
+    return info.context.scope(VIEW_USERS_FEATURE, organization)
 
 
 async def _one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:

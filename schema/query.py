@@ -1,37 +1,76 @@
-"""Query root: node, viewer, organization, productCatalog."""
+"""Query root: node, viewer (with can), organization, productCatalog, roleMatrix."""
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from models.directory import Account
-from permissions.errors import NotFound
-from permissions.guards import Authenticated
+from models.enums import Experience
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.errors import BadUserInput, NotFound
+from permissions.guards import Authenticated, guard
 from permissions.principal import Principal
+from permissions.targets import Target
+from resolvers import targets
 from resolvers.catalog import catalog
 from resolvers.context import Context
-from resolvers.targets import organization_target
-from schema import nodes
+from schema import abilities, nodes
 from schema.enums import AccountType
 from schema.ids import decode, parse
+from schema.targets import argument_organization
 
 Ctx = Info[Context, None]
+VIEW_USERS = "view_users_in_organization"
+MEMBER_OF_ARGUMENT = guard(VIEW_ORGANIZATION, argument_organization)
 
-# node(id): the loader of each type and the feature needed to read it (deny by default).
-NODE_READS: dict[str, tuple[str, Any, str | None]] = {
-    "Organization": ("organization", nodes.Organization.of, None),
-    "Site": ("site", nodes.Site.of, None),
-    "ProductInstance": ("product_instance", nodes.ProductInstance.of, None),
-    "User": ("user", nodes.User.of, "view_users_in_organization"),
-    "Group": ("group", nodes.Group.of, "view_users_in_organization"),
-    "AdminRoleAssignment": (
-        "role_assignment",
-        nodes.AdminRoleAssignment.of,
-        "view_users_in_organization",
+
+@dataclass(frozen=True)
+class NodeRead:
+    """How node(id) reads a type: its loader, its wrapper, the feature and the target."""
+
+    loader: str
+    wrap: Callable[[Any], nodes.Node]
+    feature: str
+    target: Callable[[Context, Any], Awaitable[Target]]
+
+
+async def _organization_of(ctx: Context, row: Any) -> Target:
+    return await targets.organization_target(ctx, row.organization_id)
+
+
+async def _organization(ctx: Context, row: Any) -> Target:
+    return await targets.organization_target(ctx, row.id)
+
+
+# node(id), deny by default: a type not listed here cannot be read through node.
+NODE_READS: dict[str, NodeRead] = {
+    "Organization": NodeRead(
+        "organization", nodes.Organization.of, VIEW_ORGANIZATION, _organization
     ),
-    "AuditEvent": ("audit_event", nodes.AuditEvent.of, "view_org_audit_log"),
-    "ApiKey": ("api_key", nodes.ApiKey.of, "update_api_keys"),
+    "Site": NodeRead("site", nodes.Site.of, VIEW_ORGANIZATION, targets.target_of_site),
+    "ProductInstance": NodeRead(
+        "product_instance", nodes.ProductInstance.of, VIEW_ORGANIZATION, targets.target_of_instance
+    ),
+    "User": NodeRead("user", nodes.User.of, VIEW_USERS, targets.target_of_user),
+    "Group": NodeRead("group", nodes.Group.of, VIEW_USERS, targets.target_of_group),
+    "AdminRoleAssignment": NodeRead(
+        "role_assignment", nodes.AdminRoleAssignment.of, VIEW_USERS, targets.target_of_assignment
+    ),
+    "AuditEvent": NodeRead(
+        "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
+    ),
+    "ApiKey": NodeRead("api_key", nodes.ApiKey.of, "update_api_keys", _organization_of),
+}
+# viewer.can(feature, scopeId): the objects a decision can be asked about.
+SCOPE_TARGETS: dict[str, Callable[[Context, int], Awaitable[Target]]] = {
+    "Organization": targets.organization_target,
+    "Site": targets.site_target,
+    "ProductInstance": lambda ctx, pk: targets.product_instance_target(ctx, pk, granting=True),
+    "Group": targets.group_target,
+    "User": targets.user_target,
 }
 
 
@@ -67,11 +106,39 @@ class Viewer:
         rows = await info.context.loaders.organization.load_many(ids)
         return [nodes.Organization.of(r) for r in rows if r is not None]
 
+    @strawberry.field(
+        description="Ask the engine: may I use `feature` (a role_matrix.yaml id, or "
+        "view_organization) on `scopeId` (an organization, site, product instance, group or "
+        "user)? Without scopeId: your only organization, or your API key's."
+    )
+    async def can(
+        self, info: Ctx, feature: str, scope_id: strawberry.ID | None = None
+    ) -> abilities.Decision:
+        if feature not in abilities.KNOWN_FEATURES:
+            raise BadUserInput(f"'{feature[:80]}' is not a feature of the role matrix.")
+        target = await _scope_target(info.context, self.principal, scope_id)
+        return abilities.Decision.of(info.context.decide(feature, target))
+
     @strawberry.field(description="The caller's own directory entry in each organization.")
     async def users(self, info: Ctx) -> list[nodes.User]:
         ids = sorted(uid for uid, _ in self.principal.memberships.values())
         rows = await info.context.loaders.user.load_many(ids)
         return [nodes.User.of(r) for r in rows if r is not None]
+
+
+async def _scope_target(ctx: Context, principal: Principal, scope_id: str | None) -> Target:
+    if scope_id is None:
+        organizations = principal.visible_organization_ids()
+        if len(organizations) != 1:
+            raise BadUserInput("Say which scope: you belong to several organizations, or none.")
+        return await targets.organization_target(ctx, organizations.pop())
+    type_name, pk = parse(scope_id)
+    find = SCOPE_TARGETS.get(type_name)
+    if find is None:
+        raise BadUserInput(
+            "scopeId must name an organization, site, product instance, group or user."
+        )
+    return await find(ctx, pk)
 
 
 async def _account(info: Ctx, principal: Principal) -> Account | None:
@@ -87,15 +154,15 @@ class Query:
         return Viewer(principal=info.context.require_principal())
 
     @strawberry.field(
-        description="An organization the caller belongs to; NOT_FOUND otherwise.",
-        permission_classes=[Authenticated],
+        description="An organization the caller belongs to (view_organization); NOT_FOUND "
+        "otherwise.",
+        permission_classes=[MEMBER_OF_ARGUMENT],
     )
     async def organization(self, info: Ctx, id: strawberry.ID) -> nodes.Organization:
-        target = await organization_target(info.context, decode(id, "Organization"))
-        row = await info.context.loaders.organization.load(target.organization_id)
-        if row is None:
-            raise NotFound("No such organization.")
-        return nodes.Organization.of(row)
+        organization_id = decode(id, "Organization")
+        return nodes.Organization.of(
+            await targets.visible_organization(info.context, organization_id)
+        )
 
     @strawberry.field(
         description="Any object by its global id, if the caller may read it.",
@@ -103,20 +170,19 @@ class Query:
     )
     async def node(self, info: Ctx, id: strawberry.ID) -> nodes.Node:
         type_name, pk = parse(id)
-        loader, wrap, feature = NODE_READS[type_name]
-        row = await getattr(info.context.loaders, loader).load(pk)
+        read = NODE_READS[type_name]
+        row = await getattr(info.context.loaders, read.loader).load(pk)
         if row is None:
             raise NotFound()
-        org_id = row.id if type_name == "Organization" else row.organization_id
-        if not info.context.can_see(org_id):
-            raise NotFound()
-        if feature is not None:
-            target = await organization_target(info.context, org_id)
-            if not info.context.decide(feature, target).allowed:
-                raise NotFound()
-        result: nodes.Node = wrap(row)
-        return result
+        target = await read.target(info.context, row)  # NOT_FOUND when not visible
+        if not info.context.decide(read.feature, target).allowed:
+            raise NotFound()  # never leak existence (API.md)
+        return read.wrap(row)
 
     @strawberry.field(description="The product catalog: keys, families, roles. Public.")
     def product_catalog(self) -> list[nodes.Product]:
         return [nodes.Product.of(key) for key in catalog()]
+
+    @strawberry.field(description="The role-feature matrix as data, to draw its table. Public.")
+    def role_matrix(self, experience: Experience) -> abilities.RoleMatrix:
+        return abilities.role_matrix(experience)

@@ -1,47 +1,76 @@
-"""How guards find their targets: from the parent object or from the mutation's input."""
+"""How guards find their targets: from the parent object, the arguments or the mutation's input."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from strawberry.types import Info
 
-from permissions.engine import Target
-from permissions.matrix import TargetKind
+from permissions.targets import Target
 from resolvers import targets
 from resolvers.context import Context
 from schema.ids import decode
 
-
-async def parent_organization(
-    source: Any, info: Info[Context, None], _: dict[str, Any]
-) -> Sequence[Target]:
-    org = source.row
-    return [Target(TargetKind.ORGANIZATION, org.id, org.experience)]
+Ctx = Info[Context, None]
 
 
-async def input_organization(
-    _: Any, info: Info[Context, None], kwargs: dict[str, Any]
-) -> Sequence[Target]:
+async def parent_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.organization_target(info.context, source.row.id)]
+
+
+async def parent_site(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.target_of_site(info.context, source.row)]
+
+
+async def parent_instance(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.target_of_instance(info.context, source.row)]
+
+
+async def parent_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.target_of_user(info.context, source.row)]
+
+
+async def parent_user_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.organization_target(info.context, source.row.organization_id)]
+
+
+async def parent_group(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.target_of_group(info.context, source.row)]
+
+
+async def parent_assignment(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.target_of_assignment(info.context, source.row)]
+
+
+async def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    """A product role grant is read where its product instance lies."""
+    instance_id = source.row.product_instance_id
+    return [await targets.product_instance_target(info.context, instance_id)]
+
+
+async def argument_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.organization_target(info.context, decode(kwargs["id"], "Organization"))]
+
+
+async def input_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     org_id = decode(kwargs["input"].organization_id, "Organization")
     return [await targets.organization_target(info.context, org_id)]
 
 
-async def input_site(_: Any, info: Info[Context, None], kwargs: dict[str, Any]) -> Sequence[Target]:
+async def input_site(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     site_id = decode(kwargs["input"].site_id, "Site")
     return [await targets.site_target(info.context, site_id)]
 
 
-async def input_granted_instances(
-    _: Any, info: Info[Context, None], kwargs: dict[str, Any]
-) -> Sequence[Target]:
-    """inviteUser: each product instance it grants; with none, the organization (API.md)."""
+async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """inviteUser: each product instance it grants, through its default groups (R-ACCESS-3,
+    R-ROLE-10); with none, the organization (API.md)."""
+    organization = await input_organization(_, info, kwargs)  # the organization must be visible
     grants = kwargs["input"].product_access or []
     if not grants:
-        return await input_organization(_, info, kwargs)
-    await input_organization(_, info, kwargs)  # the organization must be visible too
+        return organization
     return [
         await targets.product_instance_target(
-            info.context, decode(g.product_instance_id, "ProductInstance")
+            info.context, decode(g.product_instance_id, "ProductInstance"), granting=True
         )
         for g in grants
     ]

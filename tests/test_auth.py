@@ -12,7 +12,7 @@ import pytest
 from models.audit import AuditEvent
 from models.credentials import ApiKey, PersonalToken
 from models.directory import OrgUser
-from models.enums import AccountType, UserStatus
+from models.enums import AccountType, AdminRole, UserStatus
 from models.group import Group
 from models.organization import Organization, Site
 from permissions.auth import API_KEY_KIND, hash_secret, new_secret
@@ -319,14 +319,16 @@ async def test_a_suspended_member_no_longer_sees_the_directory_r_access_11(
 ) -> None:
     world = await factories.world()
     user, token = await world.member("member@example.com")
+    await world.role(user, AdminRole.USER_ACCESS_ADMIN, world.jira.id)
     org = gid("Organization", world.org.id)
     assert "member@example.com" in emails(await api(ORG_USERS, {"org": org}, token))
     await OrgUser.filter(id=user.id).update(status=UserStatus.SUSPENDED)
     result = await api(ORG_USERS, {"org": org}, token)
-    assert result.codes == ["NOT_FOUND"]
+    assert result.codes == ["FORBIDDEN"]  # they know the organization; they hold no rights
+    assert result.errors[0]["extensions"]["rule"] == "R-ACCESS-11"
     assert result.data is None
     viewer = (await api(VIEWER, token=token)).ok()["viewer"]
-    assert viewer["organizations"] == []
+    assert viewer["organizations"] == [{"name": "Acme"}]
     assert viewer["users"] == [{"status": "SUSPENDED"}]
 
 
@@ -339,7 +341,8 @@ async def test_a_suspended_org_admin_is_refused_create_site_r_access_11(
     await OrgUser.filter(id=admin_user.id).update(status=UserStatus.SUSPENDED)
     events = await AuditEvent.all().count()
     result = await api(CREATE_SITE, {"org": org, "name": "late.example.net"}, world.admin_token)
-    assert result.codes == ["NOT_FOUND"]  # a suspended member no longer sees the organization
+    assert result.codes == ["FORBIDDEN"]  # a suspended member holds no rights
+    assert result.errors[0]["extensions"]["rule"] == "R-ACCESS-11"
     assert result.data is None
     assert not await Site.exists(name="late.example.net")
     assert await AuditEvent.all().count() == events

@@ -1,0 +1,61 @@
+"""What the engine decides about: a target, and the decision it returns."""
+
+from dataclasses import dataclass
+
+from models.enums import Experience
+from permissions.matrix import TargetKind
+
+
+@dataclass(frozen=True)
+class Target:
+    """An object's place in its organization, as far as coverage by role scopes needs it.
+
+    `site_id` is the site itself, a product instance's site or an ORIGINAL group's site.
+    `site_ids` and `instance_ids` say what the object reaches: for a user, the sites and
+    product instances they belong to through groups and admin roles (ORIGINAL site scopes);
+    for a group, the product instances it gives access to (R-ROLE-9); for a product instance
+    asked about granting it to users, what its default groups give (R-ROLE-10).
+    """
+
+    kind: TargetKind
+    organization_id: int
+    experience: Experience
+    site_id: int | None = None
+    product_instance_id: int | None = None
+    group_id: int | None = None
+    user_id: int | None = None
+    site_ids: frozenset[int] = frozenset()
+    instance_ids: frozenset[int] = frozenset()
+
+    @property
+    def organization_wide(self) -> bool:
+        """The organization itself, its directory and its organization-level groups."""
+        if self.kind is TargetKind.GROUP:
+            return self.site_id is None
+        return self.kind in (TargetKind.ORGANIZATION, TargetKind.USER)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    rule: str  # the matrix feature id, or the R- rule that decided
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where a principal may use a feature inside one organization: everywhere (the decision
+    on the organization allows it), or only the scopes of its SCOPED roles, which narrow the
+    organization-wide lists in SQL."""
+
+    decision: Decision
+    site_ids: frozenset[int] = frozenset()
+    instance_ids: frozenset[int] = frozenset()
+
+    @property
+    def everywhere(self) -> bool:
+        return self.decision.allowed
+
+    @property
+    def nowhere(self) -> bool:
+        return not self.decision.allowed and not self.site_ids and not self.instance_ids

@@ -1,0 +1,121 @@
+"""Asking the engine through the API: Decision, viewerCan per object type, and roleMatrix.
+
+The viewerCan types are generated from the matrix: one boolean per feature whose target is
+that kind of object (every feature for Organization, asked organization-wide), so a front end
+shows or hides each control with the same decisions the guards make.
+"""
+
+from typing import Any, Self
+
+import strawberry
+
+from models.enums import AdminRole, Experience
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.matrix import EXPERIENCE_ROLES, MATRIX, Cell, Feature, FeatureId, TargetKind
+from permissions.targets import Decision as EngineDecision
+from permissions.targets import Target
+from resolvers.context import Context
+
+strawberry.enum(Cell, name="MatrixCell", description="YES, SCOPED or NO (role_matrix.yaml).")
+strawberry.enum(
+    TargetKind, name="MatrixTarget", description="What kind of object a feature acts on."
+)
+
+
+@strawberry.type(description="The engine's answer: allowed or not, the rule that decided and why.")
+class Decision:
+    allowed: bool
+    rule: str = strawberry.field(description="The matrix feature id or the R- rule that decided.")
+    reason: str
+
+    @classmethod
+    def of(cls, decision: EngineDecision) -> Self:
+        return cls(allowed=decision.allowed, rule=decision.rule, reason=decision.reason)
+
+
+def _feature(feature_id: str) -> Feature:
+    by_experience = MATRIX.features
+    found = by_experience[Experience.CENTRALIZED].get(feature_id)
+    return found or by_experience[Experience.ORIGINAL][feature_id]
+
+
+def _abilities(name: str, kinds: frozenset[TargetKind]) -> tuple[type[Any], tuple[str, ...]]:
+    features = tuple(f.value for f in FeatureId if _feature(f.value).target in kinds)
+    namespace: dict[str, Any] = {"__annotations__": dict.fromkeys(features, bool)}
+    for feature in features:
+        label = _feature(feature).label
+        namespace[feature] = strawberry.field(description=f"{label} ({feature}).")
+    description = f"What the caller may do on this {name.removesuffix('ViewerCan')}, per feature."
+    return strawberry.type(type(name, (), namespace), description=description), features
+
+
+OrganizationViewerCan, ORGANIZATION_FEATURES = _abilities(
+    "OrganizationViewerCan", frozenset(TargetKind)
+)
+SiteViewerCan, SITE_FEATURES = _abilities("SiteViewerCan", frozenset({TargetKind.SITE}))
+ProductInstanceViewerCan, INSTANCE_FEATURES = _abilities(
+    "ProductInstanceViewerCan", frozenset({TargetKind.PRODUCT_INSTANCE})
+)
+GroupViewerCan, GROUP_FEATURES = _abilities("GroupViewerCan", frozenset({TargetKind.GROUP}))
+UserViewerCan, USER_FEATURES = _abilities("UserViewerCan", frozenset({TargetKind.USER}))
+
+
+def viewer_can(ctx: Context, kind: type[Any], features: tuple[str, ...], target: Target) -> Any:
+    """One decision per feature, each cached for the request like a guard's."""
+    return kind(**{f: ctx.decide(f, target).allowed for f in features})
+
+
+KNOWN_FEATURES = frozenset({VIEW_ORGANIZATION, *(f.value for f in FeatureId)})
+
+
+@strawberry.type(description="One cell: what a role may do for a feature.")
+class MatrixCellEntry:
+    role: AdminRole
+    value: Cell
+    footnote: str | None
+    inferred: bool = strawberry.field(description="No public text states this cell outright.")
+
+
+@strawberry.type(description="A row of the matrix.")
+class MatrixFeature:
+    id: str
+    label: str
+    target: TargetKind
+    cells: list[MatrixCellEntry]
+
+
+@strawberry.type(description="A section of the matrix, like Manage users.")
+class MatrixSection:
+    id: str
+    label: str
+    features: list[MatrixFeature]
+
+
+@strawberry.type(description="The role-feature matrix of one experience, to draw as a table.")
+class RoleMatrix:
+    experience: Experience
+    roles: list[AdminRole] = strawberry.field(description="The columns, in this experience.")
+    sections: list[MatrixSection]
+
+
+def role_matrix(experience: Experience) -> RoleMatrix:
+    roles = [r for r in AdminRole if r in EXPERIENCE_ROLES[experience]]
+    sections: dict[str, MatrixSection] = {}
+    for feature in MATRIX.features[experience].values():
+        section = sections.setdefault(
+            feature.section,
+            MatrixSection(id=feature.section, label=feature.section_label, features=[]),
+        )
+        cells = [
+            MatrixCellEntry(
+                role=role,
+                value=feature.cells[role],
+                footnote=feature.footnotes.get(role),
+                inferred=role in feature.inferred,
+            )
+            for role in roles
+        ]
+        section.features.append(
+            MatrixFeature(id=feature.id, label=feature.label, target=feature.target, cells=cells)
+        )
+    return RoleMatrix(experience=experience, roles=roles, sections=list(sections.values()))
