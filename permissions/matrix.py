@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from models.enums import AdminRole, Experience
+from permissions.policy_errors import MatrixError as MatrixError  # re-exported
 
 # A copy of ../shared/spec/role_matrix.yaml (a test keeps them equal); PORTCULLIS_ROLE_MATRIX
 # points elsewhere, for instance to try an edited matrix.
@@ -101,10 +102,6 @@ EXPERIENCE_FEATURES: dict[Experience, frozenset[FeatureId]] = {
     )
     for experience, roles in EXPERIENCE_ROLES.items()
 }
-
-
-class MatrixError(ValueError):
-    """The matrix file is not valid; the message names the row."""
 
 
 @dataclass(frozen=True)
