@@ -9,12 +9,12 @@ from typing import Any, Self
 
 import strawberry
 
-from models.enums import AdminRole, Experience
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.matrix import EXPERIENCE_ROLES, MATRIX, Cell, Feature, FeatureId, TargetKind
 from permissions.targets import Decision as EngineDecision
 from permissions.targets import Target
 from resolvers.context import Context
+from schema.enums import AdminRole, Experience
 
 strawberry.enum(Cell, name="MatrixCell", description="YES, SCOPED or NO (role_matrix.yaml).")
 strawberry.enum(

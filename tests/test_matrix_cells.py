@@ -167,7 +167,6 @@ def principal(experience: str, role: str) -> Principal:
 def target(experience: str, place: Place) -> Target:
     exp = Experience(experience.upper())
     kind = TargetKind(place.kind)
-    ids = {"site_id": place.site, "product_instance_id": place.instance}
     if kind is TargetKind.USER:
         sites = frozenset(r for r in place.reaches if r in (S1, S2))
         return Target(
@@ -176,8 +175,9 @@ def target(experience: str, place: Place) -> Target:
     if kind is TargetKind.GROUP:
         return Target(kind, ORG, exp, site_id=place.site, group_id=G1, instance_ids=place.reaches)
     if kind is TargetKind.PRODUCT_INSTANCE:  # what its default groups give: itself
-        return Target(kind, ORG, exp, **ids, instance_ids=frozenset({place.instance or 0}))
-    return Target(kind, ORG, exp, **ids)
+        reach = frozenset({place.instance or 0})
+        return Target(kind, ORG, exp, place.site, place.instance, instance_ids=reach)
+    return Target(kind, ORG, exp, place.site, place.instance)
 
 
 @pytest.mark.parametrize(("experience", "role"), CASES)

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from models.enums import AdminRole
-from resolvers import context as context_module
+from permissions import engine
 from resolvers import groups
 from tests import factories
 from tests.factories import gid
@@ -84,13 +84,13 @@ async def test_a_decision_is_made_once_per_feature_and_target_per_request(
     for _ in range(3):
         await world.member()
     asked: list[tuple[str, Any]] = []
-    real = context_module.decide
+    real = engine.decide
 
     def counting(principal: Any, feature: str, target: Any) -> Any:
         asked.append((feature, target))
         return real(principal, feature, target)
 
-    monkeypatch.setattr(context_module, "decide", counting)
+    monkeypatch.setattr("resolvers.context.decide", counting)
     query = """
     query ($org: ID!) { organization(id: $org) {
       a: viewerCan { viewUsersInOrganization } b: viewerCan { viewUsersInOrganization }
