@@ -5,6 +5,10 @@ not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (AP
 (permissions/targets.py) are read through the request's DataLoaders, batched per level.
 """
 
+from typing import Protocol, TypeVar
+
+from strawberry.dataloader import DataLoader
+
 from models.admin_role import RoleAssignment
 from models.directory import OrgUser
 from models.enums import Experience
@@ -15,6 +19,20 @@ from permissions.errors import NotFound
 from permissions.matrix import TargetKind
 from permissions.targets import Target
 from resolvers.context import Context
+
+
+class _InOrganization(Protocol):
+    organization_id: int
+
+
+R = TypeVar("R", bound=_InOrganization)
+
+
+async def _visible(ctx: Context, loader: DataLoader[int, R | None], pk: int, what: str) -> R:
+    row = await loader.load(pk)
+    if row is None or not ctx.can_see(row.organization_id):
+        raise NotFound(f"No such {what}.")
+    return row
 
 
 async def visible_organization(ctx: Context, organization_id: int) -> Organization:
@@ -34,9 +52,7 @@ async def organization_target(ctx: Context, organization_id: int) -> Target:
 
 
 async def site_target(ctx: Context, site_id: int) -> Target:
-    site = await ctx.loaders.site.load(site_id)
-    if site is None or not ctx.can_see(site.organization_id):
-        raise NotFound("No such site.")
+    site = await _visible(ctx, ctx.loaders.site, site_id, "site")
     return await target_of_site(ctx, site)
 
 
@@ -48,9 +64,8 @@ async def target_of_site(ctx: Context, site: Site) -> Target:
 async def product_instance_target(
     ctx: Context, product_instance_id: int, *, granting: bool = False
 ) -> Target:
-    instance = await ctx.loaders.product_instance.load(product_instance_id)
-    if instance is None or not ctx.can_see(instance.organization_id):
-        raise NotFound("No such product instance.")
+    loader = ctx.loaders.product_instance
+    instance = await _visible(ctx, loader, product_instance_id, "product instance")
     return await target_of_instance(ctx, instance, granting=granting)
 
 
@@ -72,9 +87,7 @@ async def target_of_instance(
 
 
 async def group_target(ctx: Context, group_id: int) -> Target:
-    group = await ctx.loaders.group.load(group_id)
-    if group is None or not ctx.can_see(group.organization_id):
-        raise NotFound("No such group.")
+    group = await _visible(ctx, ctx.loaders.group, group_id, "group")
     return await target_of_group(ctx, group)
 
 
@@ -91,9 +104,7 @@ async def target_of_group(ctx: Context, group: Group) -> Target:
 
 
 async def user_target(ctx: Context, user_id: int) -> Target:
-    user = await ctx.loaders.user.load(user_id)
-    if user is None or not ctx.can_see(user.organization_id):
-        raise NotFound("No such user.")
+    user = await _visible(ctx, ctx.loaders.user, user_id, "user")
     return await target_of_user(ctx, user)
 
 
