@@ -13,4 +13,5 @@ MODEL_MODULES = [
     "models.credentials",
     "models.audit",
     "models.access_settings",
+    "models.receipt",
 ]

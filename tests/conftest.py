@@ -17,6 +17,7 @@ from tests.graphql_client import GraphQLClient
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
 TABLES = [
     "audit_event",
+    "mutation_receipt",
     "access_request",
     "user_access_setting",
     "api_key",

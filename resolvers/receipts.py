@@ -1,0 +1,98 @@
+"""Retries that do not double-apply: a mutation sent with a clientMutationId runs once per
+principal. Its receipt is written in the same transaction as the change; a retry with the same
+id and the same input gets the first result back without running again, and the same id with
+another input is refused. Only successful mutations leave a receipt: a refusal changed nothing,
+so a retry simply runs again. Receipts older than RETENTION are pruned as new ones are written.
+"""
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.receipt import MutationReceipt
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, refuse
+
+R = TypeVar("R")
+RETENTION = timedelta(hours=24)
+MAX_ID_LENGTH = 64
+
+
+def _principal_key(ctx: Context) -> str:
+    principal = ctx.require_principal()
+    if principal.api_key_id is not None:
+        return f"api-key:{principal.api_key_id}"
+    return f"account:{principal.account_id}"
+
+
+def digest(mutation: str, input: Any) -> str:
+    """A fingerprint of the input, without its clientMutationId."""
+    is_instance = dataclasses.is_dataclass(input) and not isinstance(input, type)
+    fields = dataclasses.asdict(input) if is_instance else dict(input)
+    fields.pop("client_mutation_id", None)
+    canonical = json.dumps({"mutation": mutation, "input": fields}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def perform(
+    ctx: Context,
+    mutation: str,
+    input: Any,
+    work: Callable[[], Awaitable[R]],
+    ids_of: Callable[[R], list[int]],
+    reload: Callable[[list[int]], Awaitable[R]],
+) -> R:
+    """Run `work` once for (principal, clientMutationId); replay its result on a retry."""
+    key: str | None = getattr(input, "client_mutation_id", None)
+    if key is None:
+        return await work()
+    if not 0 < len(key) <= MAX_ID_LENGTH:
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            f"clientMutationId must be 1 to {MAX_ID_LENGTH} characters.",
+            field="clientMutationId",
+        )
+    principal, fingerprint = _principal_key(ctx), digest(mutation, input)
+    found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
+    if found is not None:
+        return await _replay(found, mutation, fingerprint, reload)
+    try:
+        async with in_transaction():
+            result = await work()
+            await MutationReceipt.create(
+                principal=principal,
+                client_mutation_id=key,
+                mutation=mutation,
+                input_digest=fingerprint,
+                result={"ids": ids_of(result)},
+            )
+            await MutationReceipt.filter(created_at__lt=datetime.now(UTC) - RETENTION).delete()
+    except (IntegrityError, DomainError):
+        # A retry racing the first attempt fails on what the first one wrote (the receipt, or
+        # a unique name); answer it with the first result. Anything else surfaces as it is.
+        found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
+        if found is None:
+            raise
+        return await _replay(found, mutation, fingerprint, reload)
+    return result
+
+
+async def _replay(
+    found: MutationReceipt,
+    mutation: str,
+    fingerprint: str,
+    reload: Callable[[list[int]], Awaitable[R]],
+) -> R:
+    if found.mutation != mutation or found.input_digest != fingerprint:
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            "This clientMutationId was already used for another mutation or input.",
+            field="clientMutationId",
+        )
+    return await reload([int(i) for i in found.result["ids"]])

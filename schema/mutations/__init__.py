@@ -1,0 +1,8 @@
+"""Mutation root: one `input` argument, a payload with the changed object(s), `errors` and the
+echoed `clientMutationId`. Each module of this package contributes a `Mutations` type."""
+
+from strawberry.tools import merge_types
+
+from schema.mutations import directory, organizations
+
+Mutation = merge_types("Mutation", (organizations.Mutations, directory.Mutations))

@@ -1,0 +1,93 @@
+"""What every mutation shares: the clientMutationId in its input and payload, the payload's
+`errors`, and `run`, which applies a resolver once (resolvers/receipts.py) and turns domain
+refusals (rolled back) into the payload's errors."""
+
+from collections.abc import Awaitable, Callable
+from typing import Self, TypeVar
+
+import strawberry
+from tortoise.models import Model
+
+from resolvers.context import Context
+from resolvers.errors import DomainError, Problem
+from resolvers.receipts import perform
+from schema.enums import ErrorCode
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+
+
+@strawberry.type(description="A domain refusal; `field` is the input path, `rule` the R- rule.")
+class UserError:
+    code: ErrorCode
+    message: str
+    field: str | None
+    rule: str | None
+
+    @classmethod
+    def of(cls, problem: Problem) -> Self:
+        return cls(
+            code=problem.code, message=problem.message, field=problem.field, rule=problem.rule
+        )
+
+
+@strawberry.input
+class MutationInput:
+    client_mutation_id: str | None = strawberry.field(
+        default=None,
+        description="Echoed in the payload. A retry with the same id and input returns the "
+        "first result without applying the change again.",
+    )
+
+
+@strawberry.type
+class Payload:
+    client_mutation_id: str | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def run(
+    ctx: Context,
+    mutation: str,
+    input: MutationInput,
+    work: Callable[[], Awaitable[R]],
+    ids_of: Callable[[R], list[int]],
+    reload: Callable[[list[int]], Awaitable[R]],
+) -> tuple[R | None, list[UserError]]:
+    try:
+        result = await perform(ctx, mutation, input, work, ids_of, reload)
+    except DomainError as refused:
+        return None, [UserError.of(p) for p in refused.problems]
+    ctx.loaders.clear()  # the payload must show the state after the change
+    return result, []
+
+
+async def run_row(
+    ctx: Context,
+    mutation: str,
+    input: MutationInput,
+    work: Callable[[], Awaitable[M]],
+    model: type[M],
+) -> tuple[M | None, list[UserError]]:
+    """`run` for a resolver that returns one row."""
+
+    async def reload(ids: list[int]) -> M:
+        return await model.get(pk=ids[0])
+
+    return await run(ctx, mutation, input, work, lambda row: [row.pk], reload)
+
+
+async def run_rows(
+    ctx: Context,
+    mutation: str,
+    input: MutationInput,
+    work: Callable[[], Awaitable[list[M]]],
+    model: type[M],
+) -> tuple[list[M] | None, list[UserError]]:
+    """`run` for a resolver that returns several rows, replayed in the same order."""
+
+    async def reload(ids: list[int]) -> list[M]:
+        found = {row.pk: row for row in await model.filter(pk__in=ids)}
+        return [found[i] for i in ids if i in found]
+
+    return await run(ctx, mutation, input, work, lambda rows: [r.pk for r in rows], reload)

@@ -1,0 +1,69 @@
+"""inviteUser (R-ACCESS-2)."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.directory import OrgUser
+from permissions.guards import guard
+from resolvers import directory
+from resolvers.context import Context
+from resolvers.targets import visible_organization
+from schema import nodes, targets
+from schema.enums import AccountType
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run_row
+
+Ctx = Info[Context, None]
+
+
+@strawberry.input
+class ProductAccessInput:
+    product_instance_id: strawberry.ID
+    role: str = "USER"
+
+
+@strawberry.input
+class InviteUserInput(MutationInput):
+    organization_id: strawberry.ID
+    email: str
+    display_name: str | None = None
+    account_type: AccountType = AccountType.ATLASSIAN
+    product_access: list[ProductAccessInput] | None = None
+
+
+@strawberry.type
+class InviteUserPayload(Payload):
+    user: nodes.User | None = None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Invite an account into the organization, optionally with "
+        "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
+        permission_classes=[
+            guard("add_remove_users_from_products", targets.input_granted_instances)
+        ],
+    )
+    async def invite_user(self, info: Ctx, input: InviteUserInput) -> InviteUserPayload:
+        ctx = info.context
+        org = await visible_organization(ctx, decode(input.organization_id, "Organization"))
+        grants = [
+            directory.ProductGrant(decode(g.product_instance_id, "ProductInstance"), g.role)
+            for g in input.product_access or []
+        ]
+        user, errors = await run_row(
+            ctx,
+            "inviteUser",
+            input,
+            lambda: directory.invite_user(
+                ctx, org, input.email, input.display_name, input.account_type, grants
+            ),
+            OrgUser,
+        )
+        row = await ctx.loaders.user.load(user.id) if user else None
+        return InviteUserPayload(
+            client_mutation_id=input.client_mutation_id,
+            user=nodes.User.of(row) if row else None,
+            errors=errors,
+        )

@@ -1,0 +1,118 @@
+"""createOrganization, createSite, addProduct."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.enums import Experience
+from models.organization import Organization, Site
+from models.product import ProductInstance
+from permissions.guards import Authenticated, guard
+from resolvers import organizations
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run_row
+
+Ctx = Info[Context, None]
+
+
+@strawberry.input
+class CreateOrganizationInput(MutationInput):
+    name: str
+    experience: Experience = Experience.CENTRALIZED
+    government_cloud: bool = False
+
+
+@strawberry.type
+class CreateOrganizationPayload(Payload):
+    organization: nodes.Organization | None = None
+
+
+@strawberry.input
+class CreateSiteInput(MutationInput):
+    organization_id: strawberry.ID
+    name: str = strawberry.field(description="Host name, like acme.example.net.")
+
+
+@strawberry.type
+class CreateSitePayload(Payload):
+    site: nodes.Site | None = None
+
+
+@strawberry.input
+class AddProductInput(MutationInput):
+    site_id: strawberry.ID
+    product_key: str = strawberry.field(description="A key of productCatalog, like jira.")
+
+
+@strawberry.type
+class AddProductPayload(Payload):
+    product_instance: nodes.ProductInstance | None = None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Create an organization; you become its organization "
+        "admin and join org-admins (R-ROLE-1). Any signed-in account.",
+        permission_classes=[Authenticated],
+    )
+    async def create_organization(
+        self, info: Ctx, input: CreateOrganizationInput
+    ) -> CreateOrganizationPayload:
+        ctx = info.context
+        org, errors = await run_row(
+            ctx,
+            "createOrganization",
+            input,
+            lambda: organizations.create_organization(
+                ctx, input.name, input.experience, input.government_cloud
+            ),
+            Organization,
+        )
+        return CreateOrganizationPayload(
+            client_mutation_id=input.client_mutation_id,
+            organization=nodes.Organization.of(org) if org else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Add a site. Feature: add_new_products.",
+        permission_classes=[guard("add_new_products", targets.input_organization)],
+    )
+    async def create_site(self, info: Ctx, input: CreateSiteInput) -> CreateSitePayload:
+        ctx = info.context
+        org_id = decode(input.organization_id, "Organization")
+        site, errors = await run_row(
+            ctx,
+            "createSite",
+            input,
+            lambda: organizations.create_site(ctx, org_id, input.name),
+            Site,
+        )
+        return CreateSitePayload(
+            client_mutation_id=input.client_mutation_id,
+            site=nodes.Site.of(site) if site else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Install a product on a site, with its default groups. "
+        "Feature: add_new_products.",
+        permission_classes=[guard("add_new_products", targets.input_site)],
+    )
+    async def add_product(self, info: Ctx, input: AddProductInput) -> AddProductPayload:
+        ctx = info.context
+        site_id = decode(input.site_id, "Site")
+        instance, errors = await run_row(
+            ctx,
+            "addProduct",
+            input,
+            lambda: organizations.add_product(ctx, site_id, input.product_key),
+            ProductInstance,
+        )
+        return AddProductPayload(
+            client_mutation_id=input.client_mutation_id,
+            product_instance=nodes.ProductInstance.of(instance) if instance else None,
+            errors=errors,
+        )
