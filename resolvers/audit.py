@@ -1,9 +1,14 @@
 """Audit events (R-AUDIT-1): written by each mutation inside its own transaction."""
 
+from datetime import datetime
 from typing import Any
 
 from models.audit import AuditEvent
+from permissions.errors import BadUserInput
 from resolvers.context import Context
+from resolvers.pages import Filter
+
+MAX_FILTER_LENGTH = 255
 
 
 async def record(
@@ -31,3 +36,40 @@ async def record(
         rule=rule,
         request_id=ctx.request_id,
     )
+
+
+def audit_filter(
+    action: str | None, actor: str | None, since: datetime | None, until: datetime | None
+) -> Filter | None:
+    """organization.auditLog's filters: an action (`group.member_add`, or a prefix ending in
+    a dot: `group.`), an actor (an email, or `api-key:<name>`), and a time range [since, until)."""
+    conditions: list[tuple[str, tuple[Any, ...]]] = []
+    if action is not None:
+        _check_length("action", action)
+        prefix = action.endswith(".")
+        conditions.append(
+            ("substr(action, 1, ?) = ?", (len(action), action))
+            if prefix
+            else ("action = ?", (action,))
+        )
+    if actor is not None:
+        _check_length("actor", actor)
+        conditions.append(("actor_label = ?", (actor.strip().lower() if "@" in actor else actor,)))
+    for comparison, name, moment in (
+        ("created_at >= ?", "since", since),
+        ("created_at < ?", "until", until),
+    ):
+        if moment is not None:
+            if moment.tzinfo is None:
+                raise BadUserInput(f"'{name}' needs a time zone, like 2026-11-23T10:00:00Z.")
+            conditions.append((comparison, (moment,)))
+    if not conditions:
+        return None
+    return Filter(
+        " AND ".join(c for c, _ in conditions), tuple(p for _, ps in conditions for p in ps)
+    )
+
+
+def _check_length(name: str, value: str) -> None:
+    if not 0 < len(value) <= MAX_FILTER_LENGTH:
+        raise BadUserInput(f"'{name}' must be 1 to {MAX_FILTER_LENGTH} characters.")

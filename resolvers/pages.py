@@ -9,6 +9,7 @@ Table and column names are constants of this code base, never client input.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import connections
@@ -27,11 +28,20 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Filter:
+    """Conditions a field's arguments put on a list (SQL written here, values as parameters)."""
+
+    sql: str
+    params: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class PageKey:
     parent: int
     first: int
     after: int | None  # the child id of the cursor to start after
     scope: Scope | None = None  # narrowed for a SCOPED role; None: the whole list
+    filter: Filter | None = None
 
 
 @dataclass(frozen=True)
@@ -42,9 +52,18 @@ class Page:
 
 async def rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     connection = connections.get("default")
-    if connection.capabilities.dialect != "sqlite":
+    if connection.capabilities.dialect == "sqlite":
+        params = [_sqlite_value(p) for p in params]
+    else:
         sql = _numbered(sql)
     return list(await connection.execute_query_dict(sql, list(params)))
+
+
+def _sqlite_value(value: Any) -> Any:
+    """Datetimes as Tortoise stores them on SQLite (UTC text), so they compare as text."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(" ")
+    return value
 
 
 def _numbered(sql: str) -> str:
@@ -57,33 +76,42 @@ def _in(values: Sequence[int]) -> str:
     return "(" + ",".join("?" * len(values)) + ")"
 
 
-def _narrowing(link: Link, scope: Scope | None) -> tuple[str, list[int]]:
-    if scope is None:
-        return "", []
-    if not link.scoped:
-        raise ValueError(f"the list {link.source}.{link.child} cannot be narrowed")
-    condition, params = scopes.bind(link.scoped, scope)
-    return f" AND {condition}", params
+def _narrowing(link: Link, scope: Scope | None, where: Filter | None) -> tuple[str, list[Any]]:
+    sql, params = "", list[Any]()
+    if scope is not None:
+        if not link.scoped:
+            raise ValueError(f"the list {link.source}.{link.child} cannot be narrowed")
+        condition, scope_params = scopes.bind(link.scoped, scope)
+        sql, params = f" AND {condition}", [*scope_params]
+    if where is not None:
+        sql, params = f"{sql} AND {where.sql}", [*params, *where.params]
+    return sql, params
 
 
 async def load_pages(link: Link, keys: Sequence[PageKey]) -> list[Page]:
-    by_window: dict[tuple[int, int | None, Scope | None], list[int]] = defaultdict(list)
+    Window = tuple[int, int | None, Scope | None, Filter | None]
+    by_window: dict[Window, list[int]] = defaultdict(list)
     for key in keys:
-        by_window[(key.first, key.after, key.scope)].append(key.parent)
+        by_window[(key.first, key.after, key.scope, key.filter)].append(key.parent)
     found: dict[PageKey, list[int]] = {}
-    for (first, after, scope), parents in by_window.items():
-        rows = await _page_rows(link, sorted(set(parents)), first, after, scope)
+    for (first, after, scope, where), parents in by_window.items():
+        rows = await _page_rows(link, sorted(set(parents)), first, after, scope, where)
         for parent in parents:
-            found[PageKey(parent, first, after, scope)] = rows.get(parent, [])
+            found[PageKey(parent, first, after, scope, where)] = rows.get(parent, [])
     return [Page(found[key][: key.first], len(found[key]) > key.first) for key in keys]
 
 
 async def _page_rows(
-    link: Link, parents: list[int], first: int, after: int | None, scope: Scope | None
+    link: Link,
+    parents: list[int],
+    first: int,
+    after: int | None,
+    scope: Scope | None,
+    where: Filter | None,
 ) -> dict[int, list[int]]:
     direction, compare = ("DESC", "<") if link.descending else ("ASC", ">")
     cursor_filter = f" AND {link.child} {compare} ?" if after is not None else ""
-    narrowing, scope_params = _narrowing(link, scope)
+    narrowing, scope_params = _narrowing(link, scope, where)
     sql = (
         "SELECT p, c FROM ("
         f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
@@ -103,22 +131,23 @@ async def _page_rows(
 class CountKey:
     parent: int
     scope: Scope | None = None
+    filter: Filter | None = None
 
 
 async def count_children(link: Link, keys: Sequence[CountKey]) -> list[int]:
-    by_scope: dict[Scope | None, set[int]] = defaultdict(set)
+    by_scope: dict[tuple[Scope | None, Filter | None], set[int]] = defaultdict(set)
     for key in keys:
-        by_scope[key.scope].add(key.parent)
+        by_scope[(key.scope, key.filter)].add(key.parent)
     counts: dict[CountKey, int] = {}
-    for scope, parents in by_scope.items():
+    for (scope, where), parents in by_scope.items():
         unique = sorted(parents)
-        narrowing, scope_params = _narrowing(link, scope)
+        narrowing, scope_params = _narrowing(link, scope, where)
         sql = (
             f"SELECT {link.parent} AS p, COUNT(*) AS n FROM {link.source} "
             f"WHERE {link.parent} IN {_in(unique)}{narrowing} GROUP BY {link.parent}"
         )
         for row in await rows(sql, [*unique, *scope_params]):
-            counts[CountKey(int(row["p"]), scope)] = int(row["n"])
+            counts[CountKey(int(row["p"]), scope, where)] = int(row["n"])
     return [counts.get(key, 0) for key in keys]
 
 

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from permissions.errors import BadUserInput
 from resolvers.context import Context
-from resolvers.pages import CountKey, Link, PageKey
+from resolvers.pages import CountKey, Filter, Link, PageKey
 from resolvers.scopes import Scope
 
 T = TypeVar("T")
@@ -81,17 +81,19 @@ async def paginate(
     after: str | None,
     nodes: Callable[[list[int]], Awaitable[Sequence[T | None]]],
     scope: Scope | None = None,
+    where: Filter | None = None,
 ) -> Connection[T]:
     """One page of `link` under `parent`, batched with every sibling parent of this request.
 
-    `scope` narrows the list for a SCOPED role (resolvers/scopes.py). When totalCount is
+    `scope` narrows the list for a SCOPED role (resolvers/scopes.py), `where` filters it by the
+    field's arguments. When totalCount is
     selected its count is requested now, in the same tick as the page, so that it joins one
     batch for every parent whatever order the pages complete in.
     """
     ctx = info.context
-    key = PageKey(parent, check_first(first), decode_cursor(after), scope)
+    key = PageKey(parent, check_first(first), decode_cursor(after), scope, where)
     counter = ctx.loaders.count(link)
-    count_key = CountKey(parent, scope)
+    count_key = CountKey(parent, scope, where)
     total = counter.load(count_key) if _selects_total_count(info) else None
     page = await ctx.loaders.page(link).load(key)
     loaded = await nodes(page.child_ids)

@@ -15,6 +15,7 @@ from permissions.errors import NotFound
 from permissions.guards import guard, list_guard
 from resolvers import pages
 from resolvers import targets as find
+from resolvers.audit import audit_filter
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.scopes import Scope
@@ -168,11 +169,21 @@ class Organization(Node):
         )
 
     @strawberry.field(
-        description="Audit log, newest first. Feature: view_org_audit_log.",
+        description="Audit log, newest first (R-AUDIT-1). Filters: `action` (exact, or a "
+        "prefix ending in a dot, like `group.`), `actor` (an email or `api-key:<name>`), and "
+        "`since` (inclusive) / `until` (exclusive) with a time zone. "
+        "Feature: view_org_audit_log.",
         permission_classes=[VIEW_AUDIT_LOG],
     )
     async def audit_log(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> Connection["AuditEvent"]:
         return await paginate(
             info,
@@ -181,6 +192,7 @@ class Organization(Node):
             first,
             after,
             lambda ids: _load(info.context.loaders.audit_event, ids, AuditEvent.of),
+            where=audit_filter(action, actor, since, until),
         )
 
     @strawberry.field(
