@@ -6,7 +6,7 @@ from typing import Any
 from strawberry.types import Info
 
 from permissions.targets import Target
-from resolvers import access, targets
+from resolvers import access, settings, targets
 from resolvers.context import Context
 from schema.ids import decode
 
@@ -76,7 +76,7 @@ async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> 
     ]
 
 
-# Product access of one user (issue 4: access). Each finder checks the
+# Product access of one user and product settings (issue 4: access). Each finder checks the
 # ids first: NOT_FOUND for what the caller can't see, or a user of another organization.
 
 
@@ -101,3 +101,13 @@ async def input_toggled_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> S
     if kwargs["input"].enabled:
         return await input_granted_instance(_, info, kwargs)
     return await input_revoked_instance(_, info, kwargs)
+
+
+async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    instance_id = decode(kwargs["input"].product_instance_id, "ProductInstance")
+    return [await targets.product_instance_target(info.context, instance_id)]
+
+
+async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    key = await settings.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
+    return [await targets.organization_target(info.context, key.organization_id)]
