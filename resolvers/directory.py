@@ -6,16 +6,13 @@ from tortoise.transactions import in_transaction
 
 from models.directory import Account, OrgUser
 from models.enums import AccountType
-from models.group import DefaultGroup, GroupMembership
 from models.organization import Organization
 from models.product import ProductInstance
+from resolvers import access
 from resolvers.audit import record
-from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.validation import clean_email, clean_name
-
-ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 
 
 @dataclass(frozen=True)
@@ -68,28 +65,18 @@ async def invite_user(
             rule="R-ACCESS-2",
             after={"email": email, "accountType": kind.value},
         )
-        for grant, instance in zip(grants, instances, strict=True):
-            await _join_default_groups(ctx, user, instance, grant.role)
+        for index, (grant, instance) in enumerate(zip(grants, instances, strict=True)):
+            where = f"productAccess.{index}.role"
+            await access.join_default_group(ctx, user, instance, grant.role, where)
     return user
 
 
 async def _check_grants(
     ctx: Context, organization: Organization, kind: AccountType, grants: list[ProductGrant]
 ) -> list[ProductInstance]:
-    if grants and kind is AccountType.CUSTOMER:
-        raise refuse(
-            ErrorCode.PORTAL_ONLY_CUSTOMER,
-            "Portal-only customers are not licensed users and can't be given product access.",
-            field="productAccess",
-            rule="R-ACCESS-6",
-        )
-    if grants and organization.government_cloud:
-        raise refuse(
-            ErrorCode.GROUPS_ONLY_IN_GOVERNMENT_CLOUD,
-            "In a government cloud organization product access is given to groups.",
-            field="productAccess",
-            rule="R-ACCESS-8",
-        )
+    """The checks of grantProductAccess (resolvers/access.py), for each grant of the invite."""
+    if grants:
+        access.refuse_unlicensed(kind, organization, "productAccess")
     ids = [g.product_instance_id for g in grants]
     # The guard loaded each instance through this request's loader: no second read.
     loaded = await ctx.loaders.product_instance.load_many(ids)
@@ -106,14 +93,8 @@ async def _check_grants(
                     f"{where}.productInstanceId",
                 )
             )
-        elif grant.role not in catalog()[instance.product_id].role_keys:
-            problems.append(
-                Problem(
-                    ErrorCode.INVALID_ROLE_FOR_PRODUCT,
-                    f"'{grant.role}' is not a role of {instance.product_id}.",
-                    f"{where}.role",
-                )
-            )
+        elif problem := access.role_problem(instance, grant.role, f"{where}.role"):
+            problems.append(problem)
     if len(set(ids)) != len(ids):
         problems.append(
             Problem(ErrorCode.DUPLICATE, "Each product instance may appear once.", "productAccess")
@@ -121,22 +102,3 @@ async def _check_grants(
     if problems:
         raise DomainError(*problems)
     return [found[g.product_instance_id] for g in grants]
-
-
-async def _join_default_groups(
-    ctx: Context, user: OrgUser, instance: ProductInstance, role: str
-) -> None:
-    """Direct access is held through the product's default group(s) for the role (R-ACCESS-3)."""
-    defaults = await DefaultGroup.filter(product_instance_id=instance.id, role=role)
-    for default in defaults:
-        _, created = await GroupMembership.get_or_create(group_id=default.group_id, user=user)
-        if created:
-            await record(
-                ctx,
-                organization_id=user.organization_id,
-                action="group.member_add",
-                target_type="Group",
-                target_id=default.group_id,
-                rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
-                after={"userId": user.id, "productInstanceId": instance.id, "role": role},
-            )

@@ -6,7 +6,7 @@ from typing import Any
 from strawberry.types import Info
 
 from permissions.targets import Target
-from resolvers import targets
+from resolvers import access, settings, targets
 from resolvers.context import Context
 from schema.ids import decode
 
@@ -74,3 +74,40 @@ async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> 
         )
         for g in grants
     ]
+
+
+# Product access of one user and product settings (issue 4: access). Each finder checks the
+# ids first: NOT_FOUND for what the caller can't see, or a user of another organization.
+
+
+def _user_and_instance(kwargs: dict[str, Any]) -> tuple[int, int]:
+    input = kwargs["input"]
+    return decode(input.user_id, "User"), decode(input.product_instance_id, "ProductInstance")
+
+
+async def input_granted_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """grantProductAccess, changeProductRole: the product instance with what its default
+    groups give (R-ACCESS-3, R-ROLE-10)."""
+    return [await access.granting_target(info.context, *_user_and_instance(kwargs))]
+
+
+async def input_revoked_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """revokeProductAccess: the product instance with what the groups left also give."""
+    return [await access.revoking_target(info.context, *_user_and_instance(kwargs))]
+
+
+async def input_toggled_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """setProductAccess: as a grant when switching on, as a revocation when switching off."""
+    if kwargs["input"].enabled:
+        return await input_granted_instance(_, info, kwargs)
+    return await input_revoked_instance(_, info, kwargs)
+
+
+async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    instance_id = decode(kwargs["input"].product_instance_id, "ProductInstance")
+    return [await targets.product_instance_target(info.context, instance_id)]
+
+
+async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    key = await settings.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
+    return [await targets.organization_target(info.context, key.organization_id)]

@@ -1,0 +1,153 @@
+"""Product settings and organization credentials: anonymous access (R-ACCESS-7) and API keys
+(R-KEY-1). Each change is one audit event in its transaction (R-AUDIT-1)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from models.credentials import ApiKey
+from models.organization import Organization
+from models.product import ProductInstance
+from permissions.auth import API_KEY_KIND, new_secret
+from permissions.errors import NotFound
+from resolvers.audit import record
+from resolvers.catalog import catalog
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, refuse
+from resolvers.validation import clean_name
+
+CONFIGURE_PRODUCT_SETTINGS = "configure_product_settings"
+UPDATE_API_KEYS = "update_api_keys"
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A key and its whole credential, which exists only in the response that created it:
+    a replay of the same clientMutationId reloads the row and has no secret to give."""
+
+    key: ApiKey
+    secret: str | None
+
+
+async def set_anonymous_access(
+    ctx: Context, instance: ProductInstance, enabled: bool
+) -> ProductInstance:
+    """Switching to the value it already has changes nothing and is not audited."""
+    product = catalog()[instance.product_id]
+    if enabled and not product.anonymous_access_supported:
+        raise _unsupported(product.name)
+    async with in_transaction():
+        row = await ProductInstance.select_for_update().get(id=instance.id)
+        if row.anonymous_access == enabled:
+            return row
+        row.anonymous_access = enabled
+        await row.save(update_fields=["anonymous_access"])
+        await record(
+            ctx,
+            organization_id=row.organization_id,
+            action="product.anonymous_access",
+            target_type="ProductInstance",
+            target_id=row.id,
+            rule=CONFIGURE_PRODUCT_SETTINGS,
+            before={"anonymousAccess": not enabled},
+            after={"anonymousAccess": enabled},
+        )
+    return row
+
+
+def _unsupported(product_name: str) -> DomainError:
+    offered = ", ".join(p.name for p in catalog().values() if p.anonymous_access_supported)
+    return refuse(
+        ErrorCode.ANONYMOUS_ACCESS_UNSUPPORTED,
+        f"{product_name} has no anonymous access; only {offered} do.",
+        field="enabled",
+        rule="R-ACCESS-7",
+    )
+
+
+async def create_api_key(
+    ctx: Context, organization_id: int, name: str, read_only: bool, expires_at: datetime | None
+) -> IssuedKey:
+    """Only the credential's hash is stored (R-KEY-1); the credential goes back once."""
+    name = clean_name(name, "name")
+    expires = _future(expires_at)
+    credential, prefix, digest = new_secret(API_KEY_KIND)
+    creator = ctx.require_principal().user_id_in(organization_id)  # None for an API key
+    async with in_transaction():
+        # Serializes key creation per organization on PostgreSQL (SQLite has one writer), so
+        # two requests cannot both find the name free.
+        await Organization.select_for_update().get(id=organization_id)
+        if await ApiKey.exists(organization_id=organization_id, name=name, revoked_at=None):
+            raise refuse(ErrorCode.DUPLICATE, f"An API key named '{name}' exists.", field="name")
+        key = await ApiKey.create(
+            organization_id=organization_id,
+            name=name,
+            prefix=prefix,
+            secret_hash=digest,
+            read_only=read_only,
+            created_by_id=creator,
+            expires_at=expires,
+        )
+        await _record_created(ctx, key)
+    return IssuedKey(key, credential)
+
+
+async def _record_created(ctx: Context, key: ApiKey) -> None:
+    expires = key.expires_at.isoformat() if key.expires_at else None
+    await record(
+        ctx,
+        organization_id=key.organization_id,
+        action="api_key.create",
+        target_type="ApiKey",
+        target_id=key.id,
+        rule=UPDATE_API_KEYS,
+        after={
+            "name": key.name,
+            "prefix": key.prefix,
+            "readOnly": key.read_only,
+            "expiresAt": expires,
+        },
+    )
+
+
+async def revoke_api_key(ctx: Context, key: ApiKey) -> ApiKey:
+    """From now on the key is refused (UNAUTHENTICATED); revoking it again is INVALID_INPUT."""
+    now = datetime.now(UTC)
+    async with in_transaction():
+        # One conditional UPDATE: of two racing revocations exactly one changes the row.
+        changed = await ApiKey.filter(id=key.id, revoked_at=None).update(revoked_at=now)
+        if not changed:
+            raise refuse(
+                ErrorCode.INVALID_INPUT,
+                f"The API key '{key.name}' is already revoked.",
+                field="apiKeyId",
+            )
+        await record(
+            ctx,
+            organization_id=key.organization_id,
+            action="api_key.revoke",
+            target_type="ApiKey",
+            target_id=key.id,
+            rule=UPDATE_API_KEYS,
+            before={"name": key.name, "revokedAt": None},
+            after={"name": key.name, "revokedAt": now.isoformat()},
+        )
+    return await ApiKey.get(id=key.id)
+
+
+async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
+    key = await ctx.loaders.api_key.load(api_key_id)
+    if key is None or not ctx.can_see(key.organization_id):
+        raise NotFound("No such API key.")
+    return key
+
+
+def _future(expires_at: datetime | None) -> datetime | None:
+    """A time without a zone is read as UTC; a key may not be born expired."""
+    if expires_at is None:
+        return None
+    expires = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+    if expires <= datetime.now(UTC):
+        raise refuse(ErrorCode.INVALID_INPUT, "expiresAt must be in the future.", field="expiresAt")
+    return expires

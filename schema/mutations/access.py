@@ -1,0 +1,192 @@
+"""grantProductAccess, changeProductRole, revokeProductAccess and the ORIGINAL toggle
+setProductAccess: one user's access to one product instance (R-ACCESS-3/4/9)."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.directory import OrgUser
+from models.group import Group
+from models.product import ProductInstance
+from permissions.guards import guard
+from resolvers import access
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run, run_row
+
+Ctx = Info[Context, None]
+FEATURE = "add_remove_users_from_products"
+USER_ID = "A user of the product instance's organization."
+ROLE = "A product role the product offers (productCatalog), like USER or AGENT."
+
+
+@strawberry.input
+class GrantProductAccessInput(MutationInput):
+    user_id: strawberry.ID = strawberry.field(description=USER_ID)
+    product_instance_id: strawberry.ID
+    role: str = strawberry.field(default=access.DEFAULT_ROLE, description=ROLE)
+
+
+@strawberry.input
+class ChangeProductRoleInput(MutationInput):
+    user_id: strawberry.ID = strawberry.field(description=USER_ID)
+    product_instance_id: strawberry.ID
+    role: str = strawberry.field(description=ROLE)
+
+
+@strawberry.input
+class RevokeProductAccessInput(MutationInput):
+    user_id: strawberry.ID = strawberry.field(description=USER_ID)
+    product_instance_id: strawberry.ID
+
+
+@strawberry.input
+class SetProductAccessInput(MutationInput):
+    user_id: strawberry.ID = strawberry.field(description=USER_ID)
+    product_instance_id: strawberry.ID
+    enabled: bool = strawberry.field(description="On with the USER role, or off.")
+
+
+@strawberry.type
+class GrantProductAccessPayload(Payload):
+    user: nodes.User | None = None
+
+
+@strawberry.type
+class ChangeProductRolePayload(Payload):
+    user: nodes.User | None = None
+
+
+@strawberry.type
+class RevokeProductAccessPayload(Payload):
+    user: nodes.User | None = None
+    removed_from: list[nodes.Group] | None = strawberry.field(
+        default=None,
+        description="The groups the user left. They lose every product those groups gave. "
+        "Feature: add_remove_users_from_products.",
+    )
+
+
+@strawberry.type
+class SetProductAccessPayload(Payload):
+    user: nodes.User | None = None
+
+
+async def _rows(ctx: Context, user_id: str, instance_id: str) -> tuple[OrgUser, ProductInstance]:
+    """The guard's finder loaded both (same request's loaders): no second read."""
+    pk, instance_pk = decode(user_id, "User"), decode(instance_id, "ProductInstance")
+    return await access.user_and_instance(ctx, pk, instance_pk)
+
+
+async def _user(ctx: Context, user: OrgUser | None) -> nodes.User | None:
+    """The user as the change left them (run emptied the loaders)."""
+    row = await ctx.loaders.user.load(user.id) if user else None
+    return nodes.User.of(row) if row else None
+
+
+async def _groups(ids: list[int]) -> list[Group]:
+    found = {g.id: g for g in await Group.filter(id__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def _revoked_ids(done: tuple[OrgUser, list[Group]]) -> list[int]:
+    """The receipt keeps the user's id, then the groups'."""
+    return [done[0].id, *(g.id for g in done[1])]
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Give a user a product role directly: they join the product's default "
+        "group for the role (R-ACCESS-3). Refused when they already have the product "
+        "(R-ACCESS-4: use changeProductRole). Feature: add_remove_users_from_products.",
+        permission_classes=[guard(FEATURE, targets.input_granted_instance)],
+    )
+    async def grant_product_access(
+        self, info: Ctx, input: GrantProductAccessInput
+    ) -> GrantProductAccessPayload:
+        ctx = info.context
+        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
+        row, errors = await run_row(
+            ctx,
+            "grantProductAccess",
+            input,
+            lambda: access.grant_product_access(ctx, user, instance, input.role),
+            OrgUser,
+        )
+        return GrantProductAccessPayload(
+            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Change the role of a user's direct access: they move to the default "
+        "group of the new role. Access through other groups is changed on the group. "
+        "Feature: add_remove_users_from_products.",
+        permission_classes=[guard(FEATURE, targets.input_granted_instance)],
+    )
+    async def change_product_role(
+        self, info: Ctx, input: ChangeProductRoleInput
+    ) -> ChangeProductRolePayload:
+        ctx = info.context
+        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
+        row, errors = await run_row(
+            ctx,
+            "changeProductRole",
+            input,
+            lambda: access.change_product_role(ctx, user, instance, input.role),
+            OrgUser,
+        )
+        return ChangeProductRolePayload(
+            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Remove every group membership that gives the user the product, default "
+        "groups and others; the user also loses what those groups give. "
+        "Feature: add_remove_users_from_products.",
+        permission_classes=[guard(FEATURE, targets.input_revoked_instance)],
+    )
+    async def revoke_product_access(
+        self, info: Ctx, input: RevokeProductAccessInput
+    ) -> RevokeProductAccessPayload:
+        ctx = info.context
+        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
+
+        async def work() -> tuple[OrgUser, list[Group]]:
+            return user, await access.revoke_product_access(ctx, user, instance)
+
+        async def reload(ids: list[int]) -> tuple[OrgUser, list[Group]]:
+            return await OrgUser.get(id=ids[0]), await _groups(ids[1:])
+
+        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
+        outcome = await run(ctx, "revokeProductAccess", input, work, _revoked_ids, reload)
+        result, errors = outcome
+        return RevokeProductAccessPayload(
+            client_mutation_id=input.client_mutation_id,
+            user=await _user(ctx, result[0] if result else None),
+            removed_from=[nodes.Group.of(g) for g in result[1]] if result else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="The ORIGINAL toggle (R-ACCESS-9), available in both experiences: switch "
+        "a product on for a user with its default role (USER) or off (as "
+        "revokeProductAccess). Switching to where the user already is changes nothing. "
+        "Feature: add_remove_users_from_products.",
+        permission_classes=[guard(FEATURE, targets.input_toggled_instance)],
+    )
+    async def set_product_access(
+        self, info: Ctx, input: SetProductAccessInput
+    ) -> SetProductAccessPayload:
+        ctx = info.context
+        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
+        row, errors = await run_row(
+            ctx,
+            "setProductAccess",
+            input,
+            lambda: access.set_product_access(ctx, user, instance, input.enabled),
+            OrgUser,
+        )
+        return SetProductAccessPayload(
+            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+        )

@@ -1,0 +1,137 @@
+"""setAnonymousAccess (R-ACCESS-7), createApiKey and revokeApiKey (R-KEY-1)."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from models.credentials import ApiKey
+from models.product import ProductInstance
+from permissions.errors import NotFound
+from permissions.guards import guard
+from resolvers import settings
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run, run_row
+
+Ctx = Info[Context, None]
+
+
+@strawberry.input
+class SetAnonymousAccessInput(MutationInput):
+    product_instance_id: strawberry.ID
+    enabled: bool = strawberry.field(description="Let people who are not logged in in.")
+
+
+@strawberry.type
+class SetAnonymousAccessPayload(Payload):
+    product_instance: nodes.ProductInstance | None = None
+
+
+@strawberry.input
+class CreateApiKeyInput(MutationInput):
+    organization_id: strawberry.ID
+    name: str = strawberry.field(description="Unique among the organization's unrevoked keys.")
+    read_only: bool = strawberry.field(default=False, description="The key may only read.")
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="When the key stops working; without a zone, UTC."
+    )
+
+
+@strawberry.type
+class CreateApiKeyPayload(Payload):
+    api_key: nodes.ApiKey | None = None
+    secret: str | None = strawberry.field(
+        default=None,
+        description="The whole key, for `Authorization: Bearer`. Shown here once and stored "
+        "only as a hash; null on a retry with the same clientMutationId. "
+        "Feature: update_api_keys.",
+    )
+
+
+@strawberry.input
+class RevokeApiKeyInput(MutationInput):
+    api_key_id: strawberry.ID
+
+
+@strawberry.type
+class RevokeApiKeyPayload(Payload):
+    api_key: nodes.ApiKey | None = None
+
+
+def _key_ids(issued: settings.IssuedKey) -> list[int]:
+    return [issued.key.id]
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Switch anonymous access on or off; Confluence, Jira and Jira Service "
+        "Management only (R-ACCESS-7). Feature: configure_product_settings.",
+        permission_classes=[guard("configure_product_settings", targets.input_instance)],
+    )
+    async def set_anonymous_access(
+        self, info: Ctx, input: SetAnonymousAccessInput
+    ) -> SetAnonymousAccessPayload:
+        ctx = info.context
+        pk = decode(input.product_instance_id, "ProductInstance")
+        instance = await ctx.loaders.product_instance.load(pk)
+        if instance is None:  # the guard found it; deleted since
+            raise NotFound("No such product instance.")
+        row, errors = await run_row(
+            ctx,
+            "setAnonymousAccess",
+            input,
+            lambda: settings.set_anonymous_access(ctx, instance, input.enabled),
+            ProductInstance,
+        )
+        return SetAnonymousAccessPayload(
+            client_mutation_id=input.client_mutation_id,
+            product_instance=nodes.ProductInstance.of(row) if row else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Create an organization API key (R-KEY-1); its secret is in this payload "
+        "once. Feature: update_api_keys.",
+        permission_classes=[guard("update_api_keys", targets.input_organization)],
+    )
+    async def create_api_key(self, info: Ctx, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+        ctx = info.context
+        org_id = decode(input.organization_id, "Organization")
+
+        async def reload(ids: list[int]) -> settings.IssuedKey:
+            return settings.IssuedKey(await ApiKey.get(id=ids[0]), None)  # the secret is gone
+
+        async def work() -> settings.IssuedKey:
+            return await settings.create_api_key(
+                ctx, org_id, input.name, input.read_only, input.expires_at
+            )
+
+        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
+        outcome = await run(ctx, "createApiKey", input, work, _key_ids, reload)
+        issued, errors = outcome
+        return CreateApiKeyPayload(
+            client_mutation_id=input.client_mutation_id,
+            api_key=nodes.ApiKey.of(issued.key) if issued else None,
+            secret=issued.secret if issued else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Revoke an API key: it is refused from its next request on. A key may "
+        "revoke itself. Feature: update_api_keys.",
+        permission_classes=[guard("update_api_keys", targets.input_api_key_organization)],
+    )
+    async def revoke_api_key(self, info: Ctx, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
+        ctx = info.context
+        key = await settings.visible_api_key(ctx, decode(input.api_key_id, "ApiKey"))
+        row, errors = await run_row(
+            ctx, "revokeApiKey", input, lambda: settings.revoke_api_key(ctx, key), ApiKey
+        )
+        return RevokeApiKeyPayload(
+            client_mutation_id=input.client_mutation_id,
+            api_key=nodes.ApiKey.of(row) if row else None,
+            errors=errors,
+        )
