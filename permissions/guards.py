@@ -4,10 +4,11 @@ A guard knows its feature and how to find the target(s) of a field from its pare
 arguments (`find_targets`, supplied by the schema). It refuses with FORBIDDEN and the rule that
 decided; without credentials it answers UNAUTHENTICATED. A list guard guards an
 organization-wide list: it lets through a principal whose SCOPED roles reach part of the
-organization, and the field's resolver narrows the list to that part in SQL.
+organization, and the field's resolver narrows the list to that part in SQL. A picking guard
+asks a feature chosen from the arguments (assignAdminRole: by the role).
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from strawberry.permission import BasePermission
@@ -27,6 +28,10 @@ class GuardContext(Protocol):
 
 
 TargetFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[Target]]]
+# (feature, target) pairs, for a field whose feature depends on its arguments.
+FeatureFinder = Callable[
+    [Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[tuple[str, Target]]]
+]
 
 
 def guard(feature: str, find_targets: TargetFinder) -> type[BasePermission]:
@@ -39,14 +44,42 @@ def guard(feature: str, find_targets: TargetFinder) -> type[BasePermission]:
             context: GuardContext = info.context
             context.require_principal()
             for target in await find_targets(source, info, kwargs):
-                decision = context.decide(feature, target)
-                if not decision.allowed:
-                    raise Forbidden(decision.reason, rule=decision.rule)
+                _require(context, feature, target)
             return True
 
     Guard.__name__ = Guard.__qualname__ = f"Guard_{feature}"
     Guard.feature = feature  # type: ignore[attr-defined]
     return Guard
+
+
+def picking_guard(name: str, features: Iterable[str], find: FeatureFinder) -> type[BasePermission]:
+    """A permission class whose feature depends on the arguments or the loaded object (the
+    make_ feature of the role being assigned; the feature for a user's account type). `find`
+    names each (feature, target) to ask; `features` lists those it may name, for the schema
+    walk, and a feature outside it is a bug: refused, never allowed."""
+    allowed = frozenset(features)
+
+    class PickingGuard(BasePermission):
+        message = f"Not allowed: {name}"
+
+        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
+            context: GuardContext = info.context
+            context.require_principal()
+            for feature, target in await find(source, info, kwargs):
+                if feature not in allowed:
+                    raise RuntimeError(f"{name}: the finder named the undeclared {feature}")
+                _require(context, feature, target)
+            return True
+
+    PickingGuard.__name__ = PickingGuard.__qualname__ = f"PickingGuard_{name}"
+    PickingGuard.features = allowed  # type: ignore[attr-defined]
+    return PickingGuard
+
+
+def _require(context: GuardContext, feature: str, target: Target) -> None:
+    decision = context.decide(feature, target)
+    if not decision.allowed:
+        raise Forbidden(decision.reason, rule=decision.rule)
 
 
 def list_guard(feature: str, find_organization: TargetFinder) -> type[BasePermission]:

@@ -5,10 +5,17 @@ from typing import Any
 
 from strawberry.types import Info
 
+from models.directory import OrgUser
+from models.enums import ScopeKind
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.errors import NotFound
+from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, FeatureId
 from permissions.targets import Target
 from resolvers import access, settings, targets
+from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
-from schema.ids import decode
+from resolvers.membership import status_feature
+from schema.ids import decode, parse
 
 Ctx = Info[Context, None]
 
@@ -111,3 +118,83 @@ async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[
 async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     key = await settings.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
     return [await targets.organization_target(info.context, key.organization_id)]
+
+
+# Admin roles and membership: assignAdminRole, revokeAdminRole, suspendUser, restoreUser,
+# removeUserFromOrganization.
+
+SCOPE_TYPES = {
+    "Organization": ScopeKind.ORGANIZATION,
+    "Site": ScopeKind.SITE,
+    "ProductInstance": ScopeKind.PRODUCT_INSTANCE,
+}
+# What input_role_scope may ask: the make_ feature of each role, and view_organization for a
+# role the organization's experience lacks.
+ROLE_FEATURES = (VIEW_ORGANIZATION, *(f.value for f in MAKE_ROLE_FEATURE.values()))
+STATUS_FEATURES = (FeatureId.UPDATE_MANAGED_ACCOUNTS, FeatureId.MANAGE_PORTAL_ONLY_ACCOUNTS)
+
+
+def scope_ref(scope_id: str | None) -> ScopeRef | None:
+    """A scopeId as the resolver checks it; an id of another kind of object keeps kind None,
+    so that the resolver answers INVALID_INPUT rather than NOT_FOUND."""
+    if scope_id is None:
+        return None
+    type_name, pk = parse(scope_id)
+    return ScopeRef(SCOPE_TYPES.get(type_name), pk)
+
+
+async def input_role_scope(
+    _: Any, info: Ctx, kwargs: dict[str, Any]
+) -> Sequence[tuple[str, Target]]:
+    """The make_ feature of input.role on its scope. A role the organization's experience
+    lacks has no such feature there: an active member is let through to be told
+    ROLE_NOT_IN_EXPERIENCE (R-ROLE-7) in the payload, which changes nothing."""
+    ctx, input = info.context, kwargs["input"]
+    user = await targets.user_target(ctx, decode(input.user_id, "User"))
+    organization = await targets.organization_target(ctx, user.organization_id)
+    if input.role not in EXPERIENCE_ROLES[organization.experience]:
+        return [(VIEW_ORGANIZATION, organization)]
+    scope = await _scope_target(ctx, scope_ref(input.scope_id), organization)
+    return [(MAKE_ROLE_FEATURE[input.role].value, scope)]
+
+
+async def _scope_target(ctx: Context, scope: ScopeRef | None, organization: Target) -> Target:
+    """The organization, site or product instance the scopeId names (NOT_FOUND when the caller
+    can't see it). Omitted, of another kind of object or of another organization: the user's
+    organization, and the resolver refuses what is not the role's scope (INVALID_INPUT)."""
+    if scope is None or scope.kind is None:
+        return organization
+    if scope.kind is ScopeKind.SITE:
+        found = await targets.site_target(ctx, scope.id)
+    elif scope.kind is ScopeKind.PRODUCT_INSTANCE:
+        found = await targets.product_instance_target(ctx, scope.id)
+    else:
+        found = await targets.organization_target(ctx, scope.id)
+    return found if found.organization_id == organization.organization_id else organization
+
+
+async def input_member(ctx: Context, input: Any) -> OrgUser:
+    """input.userId, which must be a user of input.organizationId (else NOT_FOUND)."""
+    organization_id = decode(input.organization_id, "Organization")
+    await targets.organization_target(ctx, organization_id)
+    user_id = decode(input.user_id, "User")
+    await targets.user_target(ctx, user_id)
+    user = await ctx.loaders.user.load(user_id)
+    if user is None or user.organization_id != organization_id:
+        raise NotFound("No such user in this organization.")
+    return user
+
+
+async def input_member_status(
+    _: Any, info: Ctx, kwargs: dict[str, Any]
+) -> Sequence[tuple[str, Target]]:
+    """suspendUser, restoreUser: the feature for the user's account type, on the user."""
+    user = await input_member(info.context, kwargs["input"])
+    feature = status_feature(user.account.account_type)
+    return [(feature.value, await targets.target_of_user(info.context, user))]
+
+
+async def input_member_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """removeUserFromOrganization: the user's organization."""
+    user = await input_member(info.context, kwargs["input"])
+    return [await targets.organization_target(info.context, user.organization_id)]

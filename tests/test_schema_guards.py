@@ -78,9 +78,11 @@ def _strawberry_field(field: GraphQLField) -> StrawberryField:
 
 
 def _features(field: GraphQLField) -> list[str]:
-    """The features of the field's guards; permission classes without one are not guards."""
+    """The features of the field's guards; permission classes without one are not guards. A
+    picking guard (permissions/guards.py) names every feature it may ask."""
     classes = _strawberry_field(field).permission_classes
-    return [str(c.feature) for c in classes if hasattr(c, "feature")]
+    single = [str(c.feature) for c in classes if hasattr(c, "feature")]
+    return single + sorted(str(f) for c in classes for f in getattr(c, "features", ()))
 
 
 def _is_leaf(field: GraphQLField) -> bool:

@@ -3,9 +3,16 @@ echoed `clientMutationId`. Each module of this package contributes a `Mutations`
 
 from strawberry.tools import merge_types
 
-from schema.mutations import access, directory, organizations, settings
+from schema.mutations import access, admin_roles, directory, members, organizations, settings
 
 Mutation = merge_types(
     "Mutation",
-    (organizations.Mutations, directory.Mutations, access.Mutations, settings.Mutations),
+    (
+        organizations.Mutations,
+        directory.Mutations,
+        access.Mutations,
+        settings.Mutations,
+        admin_roles.Mutations,
+        members.Mutations,
+    ),
 )

@@ -1,0 +1,108 @@
+"""assignAdminRole, revokeAdminRole (R-ROLE-*)."""
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from strawberry.types import Info
+
+from models.directory import OrgUser
+from models.enums import AdminRole
+from permissions.errors import NotFound
+from permissions.guards import picking_guard
+from resolvers import admin_roles
+from resolvers.admin_roles import ScopeRef
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, UserError, run_row
+
+Ctx = Info[Context, None]
+Resolver = Callable[[Context, OrgUser, AdminRole, ScopeRef | None], Awaitable[OrgUser]]
+# One guard for the five roles: it asks the make_ feature of input.role on the role's scope.
+ROLE_GUARD = picking_guard("admin_role", targets.ROLE_FEATURES, targets.input_role_scope)
+FEATURE_BY_ROLE = (
+    "Feature by role: make_org_admin on the organization, make_site_admin or "
+    "make_trusted_user on the site, make_user_access_admin or make_product_admin on the "
+    "product instance."
+)
+
+
+@strawberry.input
+class AdminRoleInput(MutationInput):
+    user_id: strawberry.ID
+    role: AdminRole
+    scope_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The role's scope, in the user's organization: the Organization "
+        "(ORG_ADMIN; may be omitted), a Site (SITE_ADMIN, TRUSTED_USER) or a ProductInstance "
+        "(USER_ACCESS_ADMIN, PRODUCT_ADMIN).",
+    )
+
+
+@strawberry.input
+class AssignAdminRoleInput(AdminRoleInput):
+    pass
+
+
+@strawberry.input
+class RevokeAdminRoleInput(AdminRoleInput):
+    pass
+
+
+@strawberry.type
+class AssignAdminRolePayload(Payload):
+    user: nodes.User | None = None
+
+
+@strawberry.type
+class RevokeAdminRolePayload(Payload):
+    user: nodes.User | None = None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Give a user an admin role over a scope; ORG_ADMIN also joins org-admins. "
+        "Refused: a role the experience lacks (R-ROLE-7), a portal-only customer (R-ACCESS-6), "
+        "a user who is not active. " + FEATURE_BY_ROLE,
+        permission_classes=[ROLE_GUARD],
+    )
+    async def assign_admin_role(
+        self, info: Ctx, input: AssignAdminRoleInput
+    ) -> AssignAdminRolePayload:
+        user, errors = await _run(
+            info.context, "assignAdminRole", input, admin_roles.assign_admin_role
+        )
+        return AssignAdminRolePayload(
+            client_mutation_id=input.client_mutation_id, user=user, errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Take an admin role over a scope from a user; ORG_ADMIN also leaves "
+        "org-admins. The last active organization admin stays (R-ROLE-3). " + FEATURE_BY_ROLE,
+        permission_classes=[ROLE_GUARD],
+    )
+    async def revoke_admin_role(
+        self, info: Ctx, input: RevokeAdminRoleInput
+    ) -> RevokeAdminRolePayload:
+        user, errors = await _run(
+            info.context, "revokeAdminRole", input, admin_roles.revoke_admin_role
+        )
+        return RevokeAdminRolePayload(
+            client_mutation_id=input.client_mutation_id, user=user, errors=errors
+        )
+
+
+async def _run(
+    ctx: Context, mutation: str, input: AdminRoleInput, resolver: Resolver
+) -> tuple[nodes.User | None, list[UserError]]:
+    # The guard found it visible, through this request's loader: no second read.
+    user = await ctx.loaders.user.load(decode(input.user_id, "User"))
+    if user is None:
+        raise NotFound("No such user.")
+    scope = targets.scope_ref(input.scope_id)
+    done, errors = await run_row(
+        ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser
+    )
+    row = await ctx.loaders.user.load(done.id) if done else None
+    return (nodes.User.of(row) if row else None), errors
