@@ -5,6 +5,7 @@ from typing import Any
 
 from strawberry.types import Info
 
+from models.enums import Experience
 from permissions.targets import Target
 from resolvers import targets
 from resolvers.context import Context
@@ -74,3 +75,41 @@ async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> 
         )
         for g in grants
     ]
+
+
+# Groups (issue 4): createGroup, updateGroup, deleteGroup, addGroupMembers, removeGroupMembers,
+# grantGroupProductAccess, revokeGroupProductAccess, setDefaultGroup.
+
+
+async def input_group_scope(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """createGroup: where the group will be. A CENTRALIZED group is the organization's (a
+    siteId there is refused by the resolver, not decided on); an ORIGINAL one its site's."""
+    input = kwargs["input"]
+    ctx = info.context
+    organization = await targets.organization_target(
+        ctx, decode(input.organization_id, "Organization")
+    )
+    if input.site_id is None or organization.experience is Experience.CENTRALIZED:
+        return [organization]
+    return [await targets.site_target(ctx, decode(input.site_id, "Site"))]
+
+
+async def input_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """The group as it is now: what it gives decides R-ROLE-9 for user access admins."""
+    return [await targets.group_target(info.context, decode(kwargs["input"].group_id, "Group"))]
+
+
+async def input_groups(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    ids = dict.fromkeys(decode(group_id, "Group") for group_id in kwargs["input"].group_ids)
+    return [await targets.group_target(info.context, group_id) for group_id in ids]
+
+
+async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    instance_id = decode(kwargs["input"].product_instance_id, "ProductInstance")
+    return [await targets.product_instance_target(info.context, instance_id)]
+
+
+async def input_instance_with_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """setDefaultGroup is decided on the product instance; the group must be visible too."""
+    await input_group(_, info, kwargs)
+    return await input_instance(_, info, kwargs)

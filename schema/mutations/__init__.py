@@ -3,6 +3,9 @@ echoed `clientMutationId`. Each module of this package contributes a `Mutations`
 
 from strawberry.tools import merge_types
 
-from schema.mutations import directory, organizations
+from schema.mutations import directory, group_access, groups, organizations
 
-Mutation = merge_types("Mutation", (organizations.Mutations, directory.Mutations))
+Mutation = merge_types(
+    "Mutation",
+    (organizations.Mutations, directory.Mutations, groups.Mutations, group_access.Mutations),
+)
