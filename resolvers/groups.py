@@ -35,7 +35,11 @@ async def visible_group(ctx: Context, group_id: int) -> Group:
 async def lock_groups(ids: list[int]) -> list[Group]:
     """Row locks on PostgreSQL, in id order (SQLite has one writer): member and product role
     changes of one group are serialized, so the checks below can't race (R-ACCESS-6)."""
-    return await Group.select_for_update().filter(id__in=sorted(set(ids))).order_by("id")
+    wanted = sorted(set(ids))
+    locked = await Group.select_for_update().filter(id__in=wanted).order_by("id")
+    if len(locked) != len(wanted):
+        raise NotFound("No such group.")  # deleted by a concurrent request
+    return locked
 
 
 async def lock_instances(ids: set[int]) -> dict[int, ProductInstance]:

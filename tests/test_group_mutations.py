@@ -664,3 +664,29 @@ async def test_a_retry_racing_the_first_add_group_members_is_applied_once(
     assert await GroupMembership.filter(group_id=group.id).count() == 3
     added = [e for e in await events_after(since) if e.action == "group.member_add"]
     assert sorted(e.after["userId"] for e in added if e.after) == sorted(u.id for u in users)
+
+
+async def test_members_added_while_the_group_is_deleted_are_not_found_or_deleted_with_it(
+    api: GraphQLClient,
+) -> None:
+    world = await factories.world()
+    group = await groups.create_group(world.ctx, world.org, None, "writers", "")
+    users = [(await world.member())[0] for _ in range(3)]
+    adds = [
+        send(
+            api,
+            "addGroupMembers",
+            {"groupId": group_id(group), "userIds": [user_id(u)]},
+            world.admin_token,
+        )
+        for u in users
+    ]
+    delete = send(api, "deleteGroup", {"groupId": group_id(group)}, world.admin_token)
+    results = await asyncio.gather(*adds, delete)
+    assert results[-1].ok()["deleteGroup"]["errors"] == []
+    for result in results[:-1]:  # before the delete, or NOT_FOUND after it; never a crash
+        if result.errors:
+            assert result.codes == ["NOT_FOUND"], result.body
+        else:
+            assert result.data["addGroupMembers"]["errors"] == []
+    assert not await GroupMembership.exists(group_id=group.id)
