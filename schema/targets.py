@@ -1,5 +1,6 @@
 """How guards find their targets: from the parent object, the arguments or the mutation's input."""
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -100,8 +101,9 @@ async def input_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Tar
 
 
 async def input_groups(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """Each group named, read together so the loaders batch them (one query per level)."""
     ids = dict.fromkeys(decode(group_id, "Group") for group_id in kwargs["input"].group_ids)
-    return [await targets.group_target(info.context, group_id) for group_id in ids]
+    return await asyncio.gather(*(targets.group_target(info.context, pk) for pk in ids))
 
 
 async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
