@@ -90,15 +90,15 @@ async def set_default_group(
 ) -> ProductInstance:
     """Make a group a default group of a product role, or stop it being one; the group keeps
     its product role either way (revoking it is revokeGroupProductAccess)."""
-    product_roles(instance, [role], field="role")
-    await _check_places(ctx, [(0, group)], instance, field="groupId")
-    if enabled and group.protected:
+    if enabled and group.protected:  # before its place: ORIGINAL's org-admins has no site
         raise refuse(
             ErrorCode.PROTECTED_GROUP,
             f"'{group.name}' can never be a default group.",
             field="groupId",
             rule="R-ROLE-15",
         )
+    product_roles(instance, [role], field="role")
+    await _check_places(ctx, [(0, group)], instance, field="groupId")
     async with in_transaction():
         locked = (await _lock(instance, [(0, group)]))[group.id]
         if enabled:

@@ -398,17 +398,18 @@ async def test_the_last_default_group_of_a_role_stays_r_access_3(api: GraphQLCli
 
 
 async def test_org_admins_can_never_be_a_default_group_r_role_15(api: GraphQLClient) -> None:
-    world = await factories.world()
-    admins = await org_admins(world)
-    before = await rows()
-    input = {
-        "productInstanceId": instance_id(world.jira),
-        "groupId": group_id(admins),
-        "enabled": True,
-    }
-    refused = await mutate(api, "setDefaultGroup", input, world.admin_token)
-    assert problems(refused) == [("PROTECTED_GROUP", "groupId", "R-ROLE-15")]
-    assert await rows() == before
+    for experience in (Experience.CENTRALIZED, Experience.ORIGINAL):
+        world = await factories.world(experience, name=experience.lower())
+        admins = await org_admins(world)
+        before = await rows()
+        input = {
+            "productInstanceId": instance_id(world.jira),
+            "groupId": group_id(admins),
+            "enabled": True,
+        }
+        refused = await mutate(api, "setDefaultGroup", input, world.admin_token)
+        assert problems(refused) == [("PROTECTED_GROUP", "groupId", "R-ROLE-15")], experience
+        assert await rows() == before
 
 
 async def test_set_default_group_with_a_role_the_product_lacks_is_invalid_role_for_product(
