@@ -105,36 +105,35 @@ def refuse_unlicensed(kind: AccountType, organization: Organization, field: str)
 async def join_default_group(
     ctx: Context, user: OrgUser, instance: ProductInstance, role: str, field: str = "role"
 ) -> None:
-    """Direct access: the first default group of the role, by group id (R-ACCESS-3)."""
-    group_id = await _default_group_id(instance, role, field)
-    _, created = await GroupMembership.get_or_create(group_id=group_id, user=user)
-    if not created:  # the group is also another granted product's default, or a race
-        return
-    await record(
-        ctx,
-        organization_id=user.organization_id,
-        action="group.member_add",
-        target_type="Group",
-        target_id=group_id,
-        rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
-        after={"userId": user.id, "productInstanceId": instance.id, "role": role},
-    )
+    """Direct access: every default group of the role (R-ACCESS-3), as the product's own
+    admin screens do when a product has several default groups."""
+    for group_id in await _default_group_ids(instance, role, field):
+        _, created = await GroupMembership.get_or_create(group_id=group_id, user=user)
+        if not created:  # the group is also another granted product's default, or a race
+            continue
+        await record(
+            ctx,
+            organization_id=user.organization_id,
+            action="group.member_add",
+            target_type="Group",
+            target_id=group_id,
+            rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
+            after={"userId": user.id, "productInstanceId": instance.id, "role": role},
+        )
 
 
-async def _default_group_id(instance: ProductInstance, role: str, field: str) -> int:
-    default = (
-        await DefaultGroup.filter(product_instance_id=instance.id, role=role)
-        .order_by("group_id")
-        .first()
+async def _default_group_ids(instance: ProductInstance, role: str, field: str) -> list[int]:
+    defaults = await DefaultGroup.filter(product_instance_id=instance.id, role=role).order_by(
+        "group_id"
     )
-    if default is None:
+    if not defaults:
         raise refuse(
             ErrorCode.INVALID_INPUT,
             f"{_product(instance)} has no default group for {role}: give the role through "
             "a group instead.",
             field=field,
         )
-    return default.group_id
+    return [d.group_id for d in defaults]
 
 
 # The mutations

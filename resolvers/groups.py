@@ -1,36 +1,76 @@
-"""Groups: creating them, their members and their product roles (R-ACCESS-1)."""
+"""Groups: creating, renaming and deleting them (R-ROLE-15), and the plain writers the demo
+data and the group mutations share. Members: resolvers/group_members.py; product roles and
+default groups: resolvers/group_access.py."""
 
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.directory import OrgUser
-from models.group import Group, GroupMembership, GroupProductRole
+from models.enums import Experience
+from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
+from permissions.errors import NotFound
 from resolvers.audit import record
+from resolvers.catalog import catalog
 from resolvers.context import Context
-from resolvers.errors import ErrorCode, refuse
+from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.validation import clean_name
 
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
 ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
+MAX_DESCRIPTION = 1000
+
+
+async def visible_group(ctx: Context, group_id: int) -> Group:
+    """The group (read through the loader its guard used), or NOT_FOUND."""
+    group = await ctx.loaders.group.load(group_id)
+    if group is None or not ctx.can_see(group.organization_id):
+        raise NotFound("No such group.")
+    return group
+
+
+async def lock_groups(ids: list[int]) -> list[Group]:
+    """Row locks on PostgreSQL, in id order (SQLite has one writer): member and product role
+    changes of one group are serialized, so the checks below can't race (R-ACCESS-6)."""
+    wanted = sorted(set(ids))
+    locked = await Group.select_for_update().filter(id__in=wanted).order_by("id")
+    if len(locked) != len(wanted):
+        raise NotFound("No such group.")  # deleted by a concurrent request
+    return locked
+
+
+async def lock_instances(ids: set[int]) -> dict[int, ProductInstance]:
+    """Taken before any group lock, so two mutations never wait on each other in a circle."""
+    rows = await ProductInstance.select_for_update().filter(id__in=sorted(ids)).order_by("id")
+    return {row.id: row for row in rows}
+
+
+def product_name(instance: ProductInstance) -> str:
+    return catalog()[instance.product_id].name
 
 
 async def create_group(
     ctx: Context, organization: Organization, site_id: int | None, name: str, description: str
 ) -> Group:
     """Organization-level in CENTRALIZED (site_id None), site-level in ORIGINAL."""
-    name = clean_name(name, "name", 255)
+    name, description = group_name(name), group_description(description)
+    await _check_scope(ctx, organization, site_id)
     scope_ref = site_id or 0
     async with in_transaction():
-        if await Group.exists(organization_id=organization.id, scope_ref=scope_ref, name=name):
-            raise refuse(ErrorCode.DUPLICATE, f"A group named '{name}' exists.", field="name")
-        group = await Group.create(
-            organization=organization,
-            site_id=site_id,
-            scope_ref=scope_ref,
-            name=name,
-            description=description,
-        )
+        await _ensure_unique(organization.id, scope_ref, name)
+        try:
+            group = await Group.create(
+                organization=organization,
+                site_id=site_id,
+                scope_ref=scope_ref,
+                name=name,
+                description=description,
+            )
+        except IntegrityError:  # the same name, created by a concurrent request
+            raise _duplicate(name) from None
         await record(
             ctx,
             organization_id=organization.id,
@@ -38,12 +78,203 @@ async def create_group(
             target_type="Group",
             target_id=group.id,
             rule=CREATE_OR_MODIFY_GROUP,
-            after={"name": name, "siteId": site_id},
+            after={"name": name, "description": description, "siteId": site_id},
         )
     return group
 
 
+def group_name(value: str) -> str:
+    """`org-admins` names only the group that mirrors the organization admins (R-ROLE-15);
+    other cases of it are refused too, as they would read the same in a list."""
+    name = clean_name(value, "name", 255)
+    if name.lower() == ORG_ADMINS_GROUP:
+        raise refuse(
+            ErrorCode.PROTECTED_GROUP,
+            f"'{ORG_ADMINS_GROUP}' is reserved for the organization admins' group.",
+            field="name",
+            rule="R-ROLE-15",
+        )
+    return name
+
+
+def group_description(value: str) -> str:
+    text = value.strip()
+    if len(text) > MAX_DESCRIPTION or any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            f"'description' must be at most {MAX_DESCRIPTION} printable characters.",
+            field="description",
+        )
+    return text
+
+
+async def _check_scope(ctx: Context, organization: Organization, site_id: int | None) -> None:
+    """CENTRALIZED groups belong to the organization, ORIGINAL groups to one of its sites."""
+    if organization.experience is Experience.CENTRALIZED and site_id is not None:
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            "In the CENTRALIZED experience groups belong to the organization: leave siteId out.",
+            field="siteId",
+        )
+    if organization.experience is Experience.ORIGINAL:
+        site = await ctx.loaders.site.load(site_id) if site_id is not None else None
+        if site is None or site.organization_id != organization.id:
+            raise refuse(
+                ErrorCode.INVALID_INPUT,
+                "In the ORIGINAL experience a group belongs to a site of this organization: "
+                "give its siteId.",
+                field="siteId",
+            )
+
+
+async def _ensure_unique(
+    organization_id: int, scope_ref: int, name: str, other_than: int | None = None
+) -> None:
+    """Unique per scope, ignoring case: `Support` and `support` would be told apart by no one."""
+    query = Group.filter(organization_id=organization_id, scope_ref=scope_ref, name__iexact=name)
+    if other_than is not None:
+        query = query.exclude(id=other_than)
+    if await query.exists():
+        raise _duplicate(name)
+
+
+def _duplicate(name: str) -> DomainError:
+    return refuse(ErrorCode.DUPLICATE, f"A group named '{name}' exists here.", field="name")
+
+
+async def update_group(
+    ctx: Context, group: Group, name: str | None, description: str | None
+) -> Group:
+    """Rename or describe a group; the org-admins group keeps its name (R-ROLE-15). A field
+    left out, or sent with its current value, is no change and writes no audit event."""
+    changes = _rename(group, name)
+    if description is not None:
+        changes["description"] = group_description(description)
+    async with in_transaction():
+        (locked,) = await lock_groups([group.id])
+        before = {key: getattr(locked, key) for key in changes}
+        changed = {key: value for key, value in changes.items() if before[key] != value}
+        if not changed:
+            return locked
+        if "name" in changed:
+            await _ensure_unique(
+                locked.organization_id, locked.scope_ref, changed["name"], group.id
+            )
+        await _save(locked, changed)
+        await record(
+            ctx,
+            organization_id=locked.organization_id,
+            action="group.update",
+            target_type="Group",
+            target_id=locked.id,
+            rule=CREATE_OR_MODIFY_GROUP,
+            before={key: before[key] for key in changed},
+            after=changed,
+        )
+    return locked
+
+
+def _rename(group: Group, name: str | None) -> dict[str, str]:
+    if name is None or name.strip() == group.name:
+        return {}
+    if group.protected:
+        raise refuse(
+            ErrorCode.PROTECTED_GROUP,
+            f"The '{group.name}' group mirrors the organization admins and can't be renamed.",
+            field="name",
+            rule="R-ROLE-15",
+        )
+    return {"name": group_name(name)}
+
+
+async def _save(group: Group, changed: dict[str, str]) -> None:
+    for key, value in changed.items():
+        setattr(group, key, value)
+    try:
+        await group.save(update_fields=list(changed))
+    except IntegrityError:
+        raise _duplicate(changed["name"]) from None
+
+
+async def delete_group(ctx: Context, group: Group) -> int:
+    """Delete a group with its memberships and product roles (the foreign keys cascade); the
+    audit event lists what went with it. Refused for org-admins and for the last default group
+    of a product role (R-ROLE-15, R-ACCESS-3)."""
+    if group.protected:
+        raise refuse(
+            ErrorCode.PROTECTED_GROUP,
+            f"The '{group.name}' group mirrors the organization admins and can't be deleted.",
+            field="groupId",
+            rule="R-ROLE-15",
+        )
+    async with in_transaction():
+        defaults = await DefaultGroup.filter(group_id=group.id)
+        instances = await lock_instances({d.product_instance_id for d in defaults})
+        (locked,) = await lock_groups([group.id])
+        await _refuse_last_default(locked, instances)
+        before = await _contents(locked)
+        await locked.delete()
+        await record(
+            ctx,
+            organization_id=locked.organization_id,
+            action="group.delete",
+            target_type="Group",
+            target_id=locked.id,
+            rule=CREATE_OR_MODIFY_GROUP,
+            before=before,
+        )
+    return group.id
+
+
+async def _refuse_last_default(group: Group, instances: dict[int, ProductInstance]) -> None:
+    """Every product role keeps a default group: granting it to a user adds the user there."""
+    problems = []
+    # Read again under the locks: a default group set meanwhile counts too.
+    for default in await DefaultGroup.filter(group_id=group.id).order_by("id"):
+        others = DefaultGroup.filter(
+            product_instance_id=default.product_instance_id, role=default.role
+        ).exclude(group_id=group.id)
+        if not await others.exists():
+            pk = default.product_instance_id
+            instance = instances.get(pk) or await ProductInstance.get(id=pk)
+            problems.append(last_default_problem(group, instance, default.role, "groupId"))
+    if problems:
+        raise DomainError(*problems)
+
+
+def last_default_problem(group: Group, instance: ProductInstance, role: str, field: str) -> Problem:
+    """R-ACCESS-3 needs a default group per product role; INVALID_INPUT, as nothing about the
+    group itself forbids it (PROTECTED_GROUP is org-admins' own code)."""
+    return Problem(
+        ErrorCode.INVALID_INPUT,
+        f"'{group.name}' is the only default group for {role} on {product_name(instance)}: "
+        "make another group a default group for that role first.",
+        field,
+        "R-ACCESS-3",
+    )
+
+
+async def _contents(group: Group) -> dict[str, Any]:
+    members = GroupMembership.filter(group_id=group.id).order_by("user_id")
+    roles = GroupProductRole.filter(group_id=group.id).order_by("product_instance_id", "role")
+    defaults = DefaultGroup.filter(group_id=group.id).order_by("product_instance_id", "role")
+    return {
+        "name": group.name,
+        "description": group.description,
+        "siteId": group.site_id,
+        "memberIds": list(await members.values_list("user_id", flat=True)),
+        "productRoles": [_grant(r) for r in await roles],
+        "defaultFor": [_grant(d) for d in await defaults],
+    }
+
+
+def _grant(row: GroupProductRole | DefaultGroup) -> dict[str, Any]:
+    return {"productInstanceId": row.product_instance_id, "role": row.role}
+
+
 async def add_members(ctx: Context, group: Group, users: list[OrgUser]) -> None:
+    """Join users to a group, one audit event per new member; existing members are left as
+    they are. The addGroupMembers mutation checks its rules before calling this."""
     async with in_transaction():
         for user in users:
             _, created = await GroupMembership.get_or_create(group=group, user=user)

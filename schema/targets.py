@@ -1,12 +1,13 @@
 """How guards find their targets: from the parent object, the arguments or the mutation's input."""
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
 from strawberry.types import Info
 
 from models.directory import OrgUser
-from models.enums import ScopeKind
+from models.enums import Experience, ScopeKind
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
 from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, FeatureId
@@ -110,6 +111,34 @@ async def input_toggled_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> S
     return await input_revoked_instance(_, info, kwargs)
 
 
+# Groups (issue 4): createGroup, updateGroup, deleteGroup, addGroupMembers, removeGroupMembers,
+# grantGroupProductAccess, revokeGroupProductAccess, setDefaultGroup.
+
+
+async def input_group_scope(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """createGroup: where the group will be. A CENTRALIZED group is the organization's (a
+    siteId there is refused by the resolver, not decided on); an ORIGINAL one its site's."""
+    input = kwargs["input"]
+    ctx = info.context
+    organization = await targets.organization_target(
+        ctx, decode(input.organization_id, "Organization")
+    )
+    if input.site_id is None or organization.experience is Experience.CENTRALIZED:
+        return [organization]
+    return [await targets.site_target(ctx, decode(input.site_id, "Site"))]
+
+
+async def input_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """The group as it is now: what it gives decides R-ROLE-9 for user access admins."""
+    return [await targets.group_target(info.context, decode(kwargs["input"].group_id, "Group"))]
+
+
+async def input_groups(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """Each group named, read together so the loaders batch them (one query per level)."""
+    ids = dict.fromkeys(decode(group_id, "Group") for group_id in kwargs["input"].group_ids)
+    return await asyncio.gather(*(targets.group_target(info.context, pk) for pk in ids))
+
+
 async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     instance_id = decode(kwargs["input"].product_instance_id, "ProductInstance")
     return [await targets.product_instance_target(info.context, instance_id)]
@@ -198,3 +227,9 @@ async def input_member_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -
     """removeUserFromOrganization: the user's organization."""
     user = await input_member(info.context, kwargs["input"])
     return [await targets.organization_target(info.context, user.organization_id)]
+
+
+async def input_instance_with_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """setDefaultGroup is decided on the product instance; the group must be visible too."""
+    await input_group(_, info, kwargs)
+    return await input_instance(_, info, kwargs)

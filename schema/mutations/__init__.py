@@ -3,7 +3,16 @@ echoed `clientMutationId`. Each module of this package contributes a `Mutations`
 
 from strawberry.tools import merge_types
 
-from schema.mutations import access, admin_roles, directory, members, organizations, settings
+from schema.mutations import (
+    access,
+    admin_roles,
+    directory,
+    group_access,
+    groups,
+    members,
+    organizations,
+    settings,
+)
 
 Mutation = merge_types(
     "Mutation",
@@ -12,6 +21,8 @@ Mutation = merge_types(
         directory.Mutations,
         access.Mutations,
         settings.Mutations,
+        groups.Mutations,
+        group_access.Mutations,
         admin_roles.Mutations,
         members.Mutations,
     ),

@@ -1,0 +1,154 @@
+"""grantGroupProductAccess, revokeGroupProductAccess, setDefaultGroup."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.group import Group
+from models.product import ProductInstance
+from permissions.guards import guard
+from resolvers import group_access, groups
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run_row, run_rows
+
+Ctx = Info[Context, None]
+ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
+CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
+# Both sides are decided (API.md): the product's access and each group.
+PRODUCT_AND_GROUP_GUARDS = [
+    guard(ADD_REMOVE_USERS_FROM_PRODUCTS, targets.input_instance),
+    guard(CREATE_OR_MODIFY_GROUP, targets.input_groups),
+]
+GROUP_IDS = "1 to 100 groups. All or nothing: an error names its item (groupIds.1)."
+
+
+@strawberry.input
+class GrantGroupProductAccessInput(MutationInput):
+    group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
+    product_instance_id: strawberry.ID
+    roles: list[str] = strawberry.field(
+        default_factory=lambda: ["USER"],
+        description="Roles of that product (productCatalog), each given to every group.",
+    )
+
+
+@strawberry.input
+class RevokeGroupProductAccessInput(MutationInput):
+    group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
+    product_instance_id: strawberry.ID
+    roles: list[str] | None = strawberry.field(
+        default=None, description="Left out: every role the groups hold on the product."
+    )
+
+
+@strawberry.input
+class SetDefaultGroupInput(MutationInput):
+    product_instance_id: strawberry.ID
+    group_id: strawberry.ID
+    role: str = strawberry.field(default="USER", description="A role of that product.")
+    enabled: bool = strawberry.field(
+        description="true: users granted the role join this group too (it gets the role if "
+        "it lacks it). false: it stops being one; each role keeps at least one."
+    )
+
+
+@strawberry.type
+class GrantGroupProductAccessPayload(Payload):
+    groups: list[nodes.Group] | None = None
+
+
+@strawberry.type
+class RevokeGroupProductAccessPayload(Payload):
+    groups: list[nodes.Group] | None = None
+
+
+@strawberry.type
+class SetDefaultGroupPayload(Payload):
+    product_instance: nodes.ProductInstance | None = None
+
+
+async def _groups(ctx: Context, group_ids: list[strawberry.ID]) -> list[Group]:
+    """Read through the loader the guard used: no second query."""
+    return [await groups.visible_group(ctx, decode(pk, "Group")) for pk in group_ids]
+
+
+def _nodes(rows: list[Group] | None) -> list[nodes.Group] | None:
+    return [nodes.Group.of(row) for row in rows] if rows is not None else None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Give several groups one or more roles on a product instance in one "
+        "operation (R-ACCESS-5). Features: add_remove_users_from_products on the product "
+        "instance and create_or_modify_group on each group.",
+        permission_classes=PRODUCT_AND_GROUP_GUARDS,
+    )
+    async def grant_group_product_access(
+        self, info: Ctx, input: GrantGroupProductAccessInput
+    ) -> GrantGroupProductAccessPayload:
+        ctx = info.context
+        found = await _groups(ctx, input.group_ids)
+        pk = decode(input.product_instance_id, "ProductInstance")
+        instance = await group_access.visible_instance(ctx, pk)
+        rows, errors = await run_rows(
+            ctx,
+            "grantGroupProductAccess",
+            input,
+            lambda: group_access.grant_group_product_access(ctx, found, instance, input.roles),
+            Group,
+        )
+        return GrantGroupProductAccessPayload(
+            client_mutation_id=input.client_mutation_id, groups=_nodes(rows), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Take roles on a product instance from groups (all their roles there "
+        "when roles is left out); a default group keeps its default role (R-ACCESS-3). "
+        "Features: add_remove_users_from_products on the product instance and "
+        "create_or_modify_group on each group.",
+        permission_classes=PRODUCT_AND_GROUP_GUARDS,
+    )
+    async def revoke_group_product_access(
+        self, info: Ctx, input: RevokeGroupProductAccessInput
+    ) -> RevokeGroupProductAccessPayload:
+        ctx = info.context
+        found = await _groups(ctx, input.group_ids)
+        pk = decode(input.product_instance_id, "ProductInstance")
+        instance = await group_access.visible_instance(ctx, pk)
+        rows, errors = await run_rows(
+            ctx,
+            "revokeGroupProductAccess",
+            input,
+            lambda: group_access.revoke_group_product_access(ctx, found, instance, input.roles),
+            Group,
+        )
+        return RevokeGroupProductAccessPayload(
+            client_mutation_id=input.client_mutation_id, groups=_nodes(rows), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Make a group a default group of a product role, or stop it being one; "
+        "never org-admins (R-ROLE-15, R-ACCESS-3). Feature: configure_default_groups.",
+        permission_classes=[guard("configure_default_groups", targets.input_instance_with_group)],
+    )
+    async def set_default_group(
+        self, info: Ctx, input: SetDefaultGroupInput
+    ) -> SetDefaultGroupPayload:
+        ctx = info.context
+        group = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        pk = decode(input.product_instance_id, "ProductInstance")
+        instance = await group_access.visible_instance(ctx, pk)
+        row, errors = await run_row(
+            ctx,
+            "setDefaultGroup",
+            input,
+            lambda: group_access.set_default_group(ctx, instance, group, input.role, input.enabled),
+            ProductInstance,
+        )
+        return SetDefaultGroupPayload(
+            client_mutation_id=input.client_mutation_id,
+            product_instance=nodes.ProductInstance.of(row) if row else None,
+            errors=errors,
+        )

@@ -1,0 +1,213 @@
+"""createGroup, updateGroup, deleteGroup, addGroupMembers, removeGroupMembers."""
+
+from collections.abc import Sequence
+
+import strawberry
+from strawberry.types import Info
+
+from models.group import Group
+from permissions.errors import NotFound
+from permissions.guards import guard
+from resolvers import group_members, groups
+from resolvers.context import Context
+from resolvers.targets import visible_organization
+from schema import nodes, targets
+from schema.ids import decode, encode
+from schema.mutations.common import MutationInput, Payload, run, run_row
+
+Ctx = Info[Context, None]
+CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
+ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
+
+
+@strawberry.input
+class CreateGroupInput(MutationInput):
+    organization_id: strawberry.ID
+    site_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="ORIGINAL: the site the group belongs to (required). CENTRALIZED: leave "
+        "it out, groups belong to the organization.",
+    )
+    name: str = strawberry.field(description="Unique per organization or site, ignoring case.")
+    description: str = ""
+
+
+@strawberry.input
+class UpdateGroupInput(MutationInput):
+    group_id: strawberry.ID
+    name: str | None = strawberry.field(default=None, description="Left out: unchanged.")
+    description: str | None = strawberry.field(default=None, description="Left out: unchanged.")
+
+
+@strawberry.input
+class DeleteGroupInput(MutationInput):
+    group_id: strawberry.ID
+
+
+USER_IDS = "1 to 100 users. All or nothing: an error names its item (userIds.2)."
+
+
+@strawberry.input
+class AddGroupMembersInput(MutationInput):
+    group_id: strawberry.ID
+    user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
+
+
+@strawberry.input
+class RemoveGroupMembersInput(MutationInput):
+    group_id: strawberry.ID
+    user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
+
+
+@strawberry.type
+class CreateGroupPayload(Payload):
+    group: nodes.Group | None = None
+
+
+@strawberry.type
+class UpdateGroupPayload(Payload):
+    group: nodes.Group | None = None
+
+
+@strawberry.type
+class DeleteGroupPayload(Payload):
+    deleted_group_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class AddGroupMembersPayload(Payload):
+    group: nodes.Group | None = None
+
+
+@strawberry.type
+class RemoveGroupMembersPayload(Payload):
+    group: nodes.Group | None = None
+
+
+def decode_each(ids: Sequence[strawberry.ID], type_name: str) -> list[int | None]:
+    """Bulk inputs report an id that names nothing at its index, as a payload error; a
+    malformed id is still BAD_USER_INPUT."""
+    found: list[int | None] = []
+    for global_id in ids:
+        try:
+            found.append(decode(global_id, type_name))
+        except NotFound:
+            found.append(None)
+    return found
+
+
+def group_node(row: Group | None) -> nodes.Group | None:
+    return nodes.Group.of(row) if row else None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Create a group: organization-level in CENTRALIZED, on a site in "
+        "ORIGINAL. Feature: create_or_modify_group.",
+        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group_scope)],
+    )
+    async def create_group(self, info: Ctx, input: CreateGroupInput) -> CreateGroupPayload:
+        ctx = info.context
+        org = await visible_organization(ctx, decode(input.organization_id, "Organization"))
+        site_id = decode(input.site_id, "Site") if input.site_id is not None else None
+        group, errors = await run_row(
+            ctx,
+            "createGroup",
+            input,
+            lambda: groups.create_group(ctx, org, site_id, input.name, input.description),
+            Group,
+        )
+        return CreateGroupPayload(
+            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Rename a group or change its description; org-admins keeps its name "
+        "(R-ROLE-15). Feature: create_or_modify_group.",
+        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+    )
+    async def update_group(self, info: Ctx, input: UpdateGroupInput) -> UpdateGroupPayload:
+        ctx = info.context
+        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        group, errors = await run_row(
+            ctx,
+            "updateGroup",
+            input,
+            lambda: groups.update_group(ctx, found, input.name, input.description),
+            Group,
+        )
+        return UpdateGroupPayload(
+            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Delete a group with its memberships and product roles; not org-admins "
+        "nor the last default group of a product role (R-ROLE-15, R-ACCESS-3). "
+        "Feature: create_or_modify_group.",
+        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+    )
+    async def delete_group(self, info: Ctx, input: DeleteGroupInput) -> DeleteGroupPayload:
+        ctx = info.context
+        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+
+        async def delete() -> int:
+            return await groups.delete_group(ctx, found)
+
+        async def replay(ids: list[int]) -> int:
+            return ids[0]  # the group is gone: its id is the whole result
+
+        # Not unpacked in place: that would make mypy solve the result type as `int | None`.
+        outcome = await run(ctx, "deleteGroup", input, delete, lambda pk: [pk], replay)
+        deleted, errors = outcome
+        return DeleteGroupPayload(
+            client_mutation_id=input.client_mutation_id,
+            deleted_group_id=strawberry.ID(encode("Group", deleted)) if deleted else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Add users to a group; members already in it are left as they are. "
+        "Not org-admins (its members follow the organization admin role). "
+        "Feature: add_remove_users_from_group.",
+        permission_classes=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+    )
+    async def add_group_members(
+        self, info: Ctx, input: AddGroupMembersInput
+    ) -> AddGroupMembersPayload:
+        ctx = info.context
+        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        user_ids = decode_each(input.user_ids, "User")
+        group, errors = await run_row(
+            ctx,
+            "addGroupMembers",
+            input,
+            lambda: group_members.add_group_members(ctx, found, user_ids),
+            Group,
+        )
+        return AddGroupMembersPayload(
+            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Remove users from a group; users not in it are no change. Not "
+        "org-admins (its members follow the organization admin role). "
+        "Feature: add_remove_users_from_group.",
+        permission_classes=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+    )
+    async def remove_group_members(
+        self, info: Ctx, input: RemoveGroupMembersInput
+    ) -> RemoveGroupMembersPayload:
+        ctx = info.context
+        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        user_ids = decode_each(input.user_ids, "User")
+        group, errors = await run_row(
+            ctx,
+            "removeGroupMembers",
+            input,
+            lambda: group_members.remove_group_members(ctx, found, user_ids),
+            Group,
+        )
+        return RemoveGroupMembersPayload(
+            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+        )
