@@ -16,8 +16,20 @@ log = logging.getLogger("portcullis.errors")
 
 
 def is_client_error(error: GraphQLError) -> bool:
+    """GraphQL's own errors (syntax, validation, variables that do not fit their types) and
+    ours; a variable coercion error wraps a GraphQLError of its own."""
     original = error.original_error
-    return original is None or isinstance(original, ApiError)
+    return original is None or isinstance(original, GraphQLError)
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """Variables of the wrong shape are the client's input: BAD_USER_INPUT, like our own."""
+    original = error.original_error
+    extensions = error.extensions or {}
+    ours = isinstance(original, ApiError)
+    if isinstance(original, GraphQLError) and not ours and "code" not in extensions:
+        error.extensions = {**extensions, "code": "BAD_USER_INPUT"}
+    return error
 
 
 class MaskInternalErrors(SchemaExtension):
@@ -30,7 +42,7 @@ class MaskInternalErrors(SchemaExtension):
         masked: list[GraphQLError] = []
         for error in result.errors or []:
             if is_client_error(error):
-                masked.append(error)
+                masked.append(with_code(error))
                 continue
             log.error(
                 "internal error in request %s at %s",

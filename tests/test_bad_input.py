@@ -133,3 +133,21 @@ async def test_internal_errors_are_masked_with_the_request_id(
     assert by_path[("refused",)].extensions == {"code": "BAD_USER_INPUT"}
     assert "req-123" in caplog.text
     assert "secret internal detail" in caplog.text  # the traceback stays in the server log
+
+
+async def test_variables_of_the_wrong_shape_are_client_errors_not_masked(
+    api: GraphQLClient,
+) -> None:
+    missing_field = await api(
+        "mutation ($i: CreateSiteInput!) { createSite(input: $i) { errors { code } } }",
+        {"i": {"name": "x.example.net"}},
+    )
+    wrong_type = await api(
+        'query ($f: Int!) { organization(id: "x") { sites(first: $f) { totalCount } } }',
+        {"f": "many"},
+    )
+    for result in (missing_field, wrong_type):
+        assert result.errors
+        assert "INTERNAL_SERVER_ERROR" not in result.codes, result.body
+        assert "Internal server error." not in result.errors[0]["message"]
+        assert result.codes == ["BAD_USER_INPUT"], result.body

@@ -1,6 +1,7 @@
 """SCOPED roles see organization-wide lists narrowed to their scope, in the SQL query itself
 (the matrix header: an original site admin lists only their site's users)."""
 
+from collections import Counter
 from typing import Any
 
 from models.enums import AdminRole, Experience
@@ -105,14 +106,18 @@ async def test_pages_of_a_narrowed_list_cost_the_same_statements(api: GraphQLCli
     sites = await two_sites()
     for n in range(8):
         await sites.world.member(f"extra{n}@example.com", [(sites.world.jira, "USER")])
-    counts = []
+    counts, logs = [], []
     for first in (2, 8):
         with count_statements() as statements:
             organization = await directory(api, sites, sites.token, first)
         assert len(organization["users"]["edges"]) == first
         assert organization["users"]["totalCount"] == 11
         counts.append(len(statements))
-    assert counts[0] == counts[1], counts
+        logs.append(Counter(s[:100] for s in statements))
+    # Per-row queries would cost six more statements for 8 users than for 2. One more or less
+    # can happen: on PostgreSQL a DataLoader batch is now and then dispatched in two halves,
+    # depending on when the database answers (seen about once in ten runs).
+    assert abs(counts[0] - counts[1]) <= 1, (counts, logs[0] - logs[1], logs[1] - logs[0])
 
 
 async def test_a_member_without_an_admin_role_reads_only_their_own_entry(
