@@ -229,3 +229,39 @@ async def test_viewer_can_refuses_unknown_features_and_scopes(api: GraphQLClient
     assert foreign.codes == ["NOT_FOUND"]  # never leak existence
     log = await api(CAN, {"feature": "view_org_audit_log", "scope": gid("AuditEvent", 1)})
     assert log.codes == ["UNAUTHENTICATED"]
+
+
+async def test_a_product_admin_manages_settings_but_not_the_administration_r_role_11(
+    api: GraphQLClient,
+) -> None:
+    world = await factories.world()
+    _, token = await holder(world, AdminRole.PRODUCT_ADMIN, world.jira.id)
+    instance = gid("ProductInstance", world.jira.id)
+    assert (await can(api, token, "configure_product_settings", instance))["allowed"] is True
+    org = gid("Organization", world.org.id)
+    for feature in ("view_users_in_organization", "create_or_modify_group", "update_api_keys"):
+        assert (await can(api, token, feature, org))["allowed"] is False, feature
+    listed = await api(
+        "query ($id: ID!) { organization(id: $id) { users(first: 5) { totalCount } } }",
+        {"id": org},
+        token,
+    )
+    assert refusal(listed) == ("FORBIDDEN", "view_users_in_organization")
+
+
+async def test_access_requests_are_decided_by_the_admins_the_matrix_names_r_access_10(
+    api: GraphQLClient,
+) -> None:  # who approves; the requests themselves come with issue 5
+    world = await factories.world(Experience.ORIGINAL)
+    other_site = await organizations.create_site(world.ctx, world.org.id, "other.example.net")
+    other = await organizations.add_product(world.ctx, other_site.id, "jira")
+    _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
+    feature = "approve_deny_access_requests"
+    own = await can(api, token, feature, gid("ProductInstance", world.jira.id))
+    assert own["allowed"] is True
+    foreign = await can(api, token, feature, gid("ProductInstance", other.id))
+    assert (foreign["allowed"], foreign["rule"]) == (False, feature)
+    _, trusted = await holder(world, AdminRole.TRUSTED_USER, world.site.id)
+    assert (await can(api, trusted, feature, gid("ProductInstance", world.jira.id)))[
+        "allowed"
+    ] is False

@@ -1,0 +1,28 @@
+"""Every rule of DOMAIN.md is cited by at least one test (as R-ROLE-3 or r_role_3)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+
+def test_every_domain_rule_is_cited_by_a_test(repo_root: Path) -> None:
+    domain = repo_root.parent / "shared" / "spec" / "DOMAIN.md"
+    if not domain.exists():
+        pytest.skip("../shared/spec is not beside this checkout")
+    rules = sorted(set(re.findall(r"R-[A-Z]+-\d+", domain.read_text(encoding="utf-8"))))
+    assert rules
+    tests = [
+        p.read_text(encoding="utf-8")
+        for p in (repo_root / "tests").glob("test_*.py")
+        if p.name != Path(__file__).name
+    ]
+    uncited = [
+        rule
+        for rule in rules
+        if not any(
+            re.search(rf"{re.escape(rule)}\b|{rule.lower().replace('-', '_')}\b", text)
+            for text in tests
+        )
+    ]
+    assert not uncited, f"rules no test cites: {uncited}"
