@@ -44,12 +44,8 @@ async def user_and_instance(
     ctx: Context, user_id: int, product_instance_id: int
 ) -> tuple[OrgUser, ProductInstance]:
     """Both visible and in one organization, else NOT_FOUND (existence is never leaked)."""
-    user = await ctx.loaders.user.load(user_id)
-    if user is None or not ctx.can_see(user.organization_id):
-        raise NotFound("No such user.")
-    instance = await ctx.loaders.product_instance.load(product_instance_id)
-    if instance is None or not ctx.can_see(instance.organization_id):
-        raise NotFound("No such product instance.")
+    user = await targets.visible_user(ctx, user_id)
+    instance = await targets.visible_instance(ctx, product_instance_id)
     if user.organization_id != instance.organization_id:
         raise NotFound("No such user in the organization of that product instance.")
     return user, instance

@@ -151,14 +151,18 @@ async def _checked_scope(
         return organization.id
     if scope is None or scope.kind is not kind:
         raise _bad_scope(role, kind)
-    found = await SCOPE_MODELS[kind].get_or_none(id=scope.id)
-    if found is None or _organization_of(found) != organization.id:
+    if await _organization_of(ctx, kind, scope.id) != organization.id:
         raise _bad_scope(role, kind)
     return scope.id
 
 
-def _organization_of(scope: Organization | Site | ProductInstance) -> int:
-    return scope.id if isinstance(scope, Organization) else scope.organization_id
+async def _organization_of(ctx: Context, kind: ScopeKind, scope_id: int) -> int | None:
+    """Read through the loaders the guard's finder already used for that scope."""
+    if kind is ScopeKind.ORGANIZATION:
+        return scope_id if await ctx.loaders.organization.load(scope_id) else None
+    loader = ctx.loaders.site if kind is ScopeKind.SITE else ctx.loaders.product_instance
+    found = await loader.load(scope_id)
+    return found.organization_id if found else None
 
 
 def _check_assignable(user: OrgUser) -> None:

@@ -16,9 +16,8 @@ from tortoise.transactions import in_transaction
 from models.enums import AccountType, Experience
 from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.product import ProductInstance
-from permissions.errors import NotFound
+from resolvers.access import role_problem
 from resolvers.audit import record
-from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.groups import last_default_problem, lock_groups, lock_instances, product_name
@@ -29,14 +28,6 @@ MAX_GROUPS = 100
 
 # (index in `groupIds`, group), without repeats.
 Picked = list[tuple[int, Group]]
-
-
-async def visible_instance(ctx: Context, instance_id: int) -> ProductInstance:
-    """The product instance (read through the loader its guard used), or NOT_FOUND."""
-    instance = await ctx.loaders.product_instance.load(instance_id)
-    if instance is None or not ctx.can_see(instance.organization_id):
-        raise NotFound("No such product instance.")
-    return instance
 
 
 def pick(groups: Sequence[Group]) -> Picked:
@@ -112,18 +103,13 @@ def product_roles(
     instance: ProductInstance, roles: Sequence[str], field: str = "roles"
 ) -> list[str]:
     """The product's own roles (the catalog), each once, in the order given."""
-    product = catalog()[instance.product_id]
     if not roles:
         raise refuse(ErrorCode.INVALID_INPUT, "Name at least one role.", field=field)
-    problems = [
-        Problem(
-            ErrorCode.INVALID_ROLE_FOR_PRODUCT,
-            f"'{role}' is not a role of {product.name} ({', '.join(product.role_keys)}).",
-            field if field == "role" else f"{field}.{index}",
-        )
+    found = [
+        role_problem(instance, role, field if field == "role" else f"{field}.{index}")
         for index, role in enumerate(roles)
-        if role not in product.role_keys
     ]
+    problems = [problem for problem in found if problem is not None]
     if problems:
         raise DomainError(*problems)
     return list(dict.fromkeys(roles))

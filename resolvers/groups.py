@@ -24,14 +24,6 @@ ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 MAX_DESCRIPTION = 1000
 
 
-async def visible_group(ctx: Context, group_id: int) -> Group:
-    """The group (read through the loader its guard used), or NOT_FOUND."""
-    group = await ctx.loaders.group.load(group_id)
-    if group is None or not ctx.can_see(group.organization_id):
-        raise NotFound("No such group.")
-    return group
-
-
 async def lock_groups(ids: list[int]) -> list[Group]:
     """Row locks on PostgreSQL, in id order (SQLite has one writer): member and product role
     changes of one group are serialized, so the checks below can't race (R-ACCESS-6)."""

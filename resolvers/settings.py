@@ -10,7 +10,6 @@ from models.credentials import ApiKey
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.auth import API_KEY_KIND, new_secret
-from permissions.errors import NotFound
 from resolvers.audit import record
 from resolvers.catalog import catalog
 from resolvers.context import Context
@@ -134,13 +133,6 @@ async def revoke_api_key(ctx: Context, key: ApiKey) -> ApiKey:
             after={"name": key.name, "revokedAt": now.isoformat()},
         )
     return await ApiKey.get(id=key.id)
-
-
-async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
-    key = await ctx.loaders.api_key.load(api_key_id)
-    if key is None or not ctx.can_see(key.organization_id):
-        raise NotFound("No such API key.")
-    return key
 
 
 def _future(expires_at: datetime | None) -> datetime | None:

@@ -10,6 +10,7 @@ from typing import Protocol, TypeVar
 from strawberry.dataloader import DataLoader
 
 from models.admin_role import RoleAssignment
+from models.credentials import ApiKey
 from models.directory import OrgUser
 from models.enums import Experience
 from models.group import Group
@@ -35,6 +36,28 @@ async def _visible(ctx: Context, loader: DataLoader[int, R | None], pk: int, wha
     return row
 
 
+async def visible_site(ctx: Context, site_id: int) -> Site:
+    return await _visible(ctx, ctx.loaders.site, site_id, "site")
+
+
+async def visible_instance(ctx: Context, product_instance_id: int) -> ProductInstance:
+    return await _visible(
+        ctx, ctx.loaders.product_instance, product_instance_id, "product instance"
+    )
+
+
+async def visible_group(ctx: Context, group_id: int) -> Group:
+    return await _visible(ctx, ctx.loaders.group, group_id, "group")
+
+
+async def visible_user(ctx: Context, user_id: int) -> OrgUser:
+    return await _visible(ctx, ctx.loaders.user, user_id, "user")
+
+
+async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
+    return await _visible(ctx, ctx.loaders.api_key, api_key_id, "API key")
+
+
 async def visible_organization(ctx: Context, organization_id: int) -> Organization:
     organization = await ctx.loaders.organization.load(organization_id)
     if organization is None or not ctx.can_see(organization.id):
@@ -52,8 +75,7 @@ async def organization_target(ctx: Context, organization_id: int) -> Target:
 
 
 async def site_target(ctx: Context, site_id: int) -> Target:
-    site = await _visible(ctx, ctx.loaders.site, site_id, "site")
-    return await target_of_site(ctx, site)
+    return await target_of_site(ctx, await visible_site(ctx, site_id))
 
 
 async def target_of_site(ctx: Context, site: Site) -> Target:
@@ -64,8 +86,7 @@ async def target_of_site(ctx: Context, site: Site) -> Target:
 async def product_instance_target(
     ctx: Context, product_instance_id: int, *, granting: bool = False
 ) -> Target:
-    loader = ctx.loaders.product_instance
-    instance = await _visible(ctx, loader, product_instance_id, "product instance")
+    instance = await visible_instance(ctx, product_instance_id)
     return await target_of_instance(ctx, instance, granting=granting)
 
 
@@ -87,8 +108,7 @@ async def target_of_instance(
 
 
 async def group_target(ctx: Context, group_id: int) -> Target:
-    group = await _visible(ctx, ctx.loaders.group, group_id, "group")
-    return await target_of_group(ctx, group)
+    return await target_of_group(ctx, await visible_group(ctx, group_id))
 
 
 async def target_of_group(ctx: Context, group: Group) -> Target:
@@ -104,8 +124,7 @@ async def target_of_group(ctx: Context, group: Group) -> Target:
 
 
 async def user_target(ctx: Context, user_id: int) -> Target:
-    user = await _visible(ctx, ctx.loaders.user, user_id, "user")
-    return await target_of_user(ctx, user)
+    return await target_of_user(ctx, await visible_user(ctx, user_id))
 
 
 async def target_of_user(ctx: Context, user: OrgUser) -> Target:

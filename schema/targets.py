@@ -12,7 +12,7 @@ from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
 from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, FeatureId
 from permissions.targets import Target
-from resolvers import access, settings, targets
+from resolvers import access, targets
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
 from resolvers.membership import status_feature
@@ -76,12 +76,10 @@ async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> 
     grants = kwargs["input"].product_access or []
     if not grants:
         return organization
-    return [
-        await targets.product_instance_target(
-            info.context, decode(g.product_instance_id, "ProductInstance"), granting=True
-        )
-        for g in grants
-    ]
+    ids = [decode(g.product_instance_id, "ProductInstance") for g in grants]
+    return await asyncio.gather(  # together, so the loaders read them in one batch
+        *(targets.product_instance_target(info.context, pk, granting=True) for pk in ids)
+    )
 
 
 # Product access of one user and product settings (issue 4: access). Each finder checks the
@@ -145,7 +143,7 @@ async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[
 
 
 async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    key = await settings.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
+    key = await targets.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
     return [await targets.organization_target(info.context, key.organization_id)]
 
 
@@ -206,10 +204,8 @@ async def input_member(ctx: Context, input: Any) -> OrgUser:
     """input.userId, which must be a user of input.organizationId (else NOT_FOUND)."""
     organization_id = decode(input.organization_id, "Organization")
     await targets.organization_target(ctx, organization_id)
-    user_id = decode(input.user_id, "User")
-    await targets.user_target(ctx, user_id)
-    user = await ctx.loaders.user.load(user_id)
-    if user is None or user.organization_id != organization_id:
+    user = await targets.visible_user(ctx, decode(input.user_id, "User"))
+    if user.organization_id != organization_id:
         raise NotFound("No such user in this organization.")
     return user
 

@@ -12,7 +12,7 @@ from resolvers import access
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run, run_row
+from schema.mutations.common import MutationInput, Payload, run, run_row, user_node
 
 Ctx = Info[Context, None]
 FEATURE = "add_remove_users_from_products"
@@ -78,12 +78,6 @@ async def _rows(ctx: Context, user_id: str, instance_id: str) -> tuple[OrgUser, 
     return await access.user_and_instance(ctx, pk, instance_pk)
 
 
-async def _user(ctx: Context, user: OrgUser | None) -> nodes.User | None:
-    """The user as the change left them (run emptied the loaders)."""
-    row = await ctx.loaders.user.load(user.id) if user else None
-    return nodes.User.of(row) if row else None
-
-
 async def _groups(ids: list[int]) -> list[Group]:
     found = {g.id: g for g in await Group.filter(id__in=ids)}
     return [found[i] for i in ids if i in found]
@@ -115,7 +109,9 @@ class Mutations:
             OrgUser,
         )
         return GrantProductAccessPayload(
-            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            user=await user_node(ctx, row),
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -137,7 +133,9 @@ class Mutations:
             OrgUser,
         )
         return ChangeProductRolePayload(
-            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            user=await user_node(ctx, row),
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -163,7 +161,7 @@ class Mutations:
         result, errors = outcome
         return RevokeProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
-            user=await _user(ctx, result[0] if result else None),
+            user=await user_node(ctx, result[0] if result else None),
             removed_from=[nodes.Group.of(g) for g in result[1]] if result else None,
             errors=errors,
         )
@@ -188,5 +186,7 @@ class Mutations:
             OrgUser,
         )
         return SetProductAccessPayload(
-            client_mutation_id=input.client_mutation_id, user=await _user(ctx, row), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            user=await user_node(ctx, row),
+            errors=errors,
         )

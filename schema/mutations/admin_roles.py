@@ -7,14 +7,14 @@ from strawberry.types import Info
 
 from models.directory import OrgUser
 from models.enums import AdminRole
-from permissions.errors import NotFound
 from permissions.guards import picking_guard
 from resolvers import admin_roles
+from resolvers import targets as find
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, UserError, run_row
+from schema.mutations.common import MutationInput, Payload, UserError, run_row, user_node
 
 Ctx = Info[Context, None]
 Resolver = Callable[[Context, OrgUser, AdminRole, ScopeRef | None], Awaitable[OrgUser]]
@@ -97,12 +97,9 @@ async def _run(
     ctx: Context, mutation: str, input: AdminRoleInput, resolver: Resolver
 ) -> tuple[nodes.User | None, list[UserError]]:
     # The guard found it visible, through this request's loader: no second read.
-    user = await ctx.loaders.user.load(decode(input.user_id, "User"))
-    if user is None:
-        raise NotFound("No such user.")
+    user = await find.visible_user(ctx, decode(input.user_id, "User"))
     scope = targets.scope_ref(input.scope_id)
     done, errors = await run_row(
         ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser
     )
-    row = await ctx.loaders.user.load(done.id) if done else None
-    return (nodes.User.of(row) if row else None), errors
+    return await user_node(ctx, done), errors

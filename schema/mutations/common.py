@@ -8,10 +8,12 @@ from typing import Self, TypeVar
 import strawberry
 from tortoise.models import Model
 
+from models.directory import OrgUser
 from resolvers.context import Context
 from resolvers.errors import DomainError, Problem
 from resolvers.receipts import perform
 from schema.enums import ErrorCode
+from schema.nodes import User
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -44,6 +46,12 @@ class MutationInput:
 class Payload:
     client_mutation_id: str | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def user_node(ctx: Context, user: OrgUser | None) -> User | None:
+    """The user as the change left them: `run` emptied the loaders, so this reads afresh."""
+    row = await ctx.loaders.user.load(user.id) if user else None
+    return User.of(row) if row else None
 
 
 async def run(

@@ -11,7 +11,7 @@ from resolvers.targets import visible_organization
 from schema import nodes, targets
 from schema.enums import AccountType
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run_row
+from schema.mutations.common import MutationInput, Payload, run_row, user_node
 
 Ctx = Info[Context, None]
 
@@ -61,9 +61,8 @@ class Mutations:
             ),
             OrgUser,
         )
-        row = await ctx.loaders.user.load(user.id) if user else None
         return InviteUserPayload(
             client_mutation_id=input.client_mutation_id,
-            user=nodes.User.of(row) if row else None,
+            user=await user_node(ctx, user),
             errors=errors,
         )

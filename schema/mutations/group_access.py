@@ -6,7 +6,8 @@ from strawberry.types import Info
 from models.group import Group
 from models.product import ProductInstance
 from permissions.guards import guard
-from resolvers import group_access, groups
+from resolvers import group_access
+from resolvers import targets as find
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
@@ -70,7 +71,7 @@ class SetDefaultGroupPayload(Payload):
 
 async def _groups(ctx: Context, group_ids: list[strawberry.ID]) -> list[Group]:
     """Read through the loader the guard used: no second query."""
-    return [await groups.visible_group(ctx, decode(pk, "Group")) for pk in group_ids]
+    return [await find.visible_group(ctx, decode(pk, "Group")) for pk in group_ids]
 
 
 def _nodes(rows: list[Group] | None) -> list[nodes.Group] | None:
@@ -91,7 +92,7 @@ class Mutations:
         ctx = info.context
         found = await _groups(ctx, input.group_ids)
         pk = decode(input.product_instance_id, "ProductInstance")
-        instance = await group_access.visible_instance(ctx, pk)
+        instance = await find.visible_instance(ctx, pk)
         rows, errors = await run_rows(
             ctx,
             "grantGroupProductAccess",
@@ -116,7 +117,7 @@ class Mutations:
         ctx = info.context
         found = await _groups(ctx, input.group_ids)
         pk = decode(input.product_instance_id, "ProductInstance")
-        instance = await group_access.visible_instance(ctx, pk)
+        instance = await find.visible_instance(ctx, pk)
         rows, errors = await run_rows(
             ctx,
             "revokeGroupProductAccess",
@@ -137,9 +138,9 @@ class Mutations:
         self, info: Ctx, input: SetDefaultGroupInput
     ) -> SetDefaultGroupPayload:
         ctx = info.context
-        group = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        group = await find.visible_group(ctx, decode(input.group_id, "Group"))
         pk = decode(input.product_instance_id, "ProductInstance")
-        instance = await group_access.visible_instance(ctx, pk)
+        instance = await find.visible_instance(ctx, pk)
         row, errors = await run_row(
             ctx,
             "setDefaultGroup",

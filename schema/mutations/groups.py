@@ -9,6 +9,7 @@ from models.group import Group
 from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import group_members, groups
+from resolvers import targets as find
 from resolvers.context import Context
 from resolvers.targets import visible_organization
 from schema import nodes, targets
@@ -129,7 +130,7 @@ class Mutations:
     )
     async def update_group(self, info: Ctx, input: UpdateGroupInput) -> UpdateGroupPayload:
         ctx = info.context
-        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         group, errors = await run_row(
             ctx,
             "updateGroup",
@@ -149,7 +150,7 @@ class Mutations:
     )
     async def delete_group(self, info: Ctx, input: DeleteGroupInput) -> DeleteGroupPayload:
         ctx = info.context
-        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        found = await find.visible_group(ctx, decode(input.group_id, "Group"))
 
         async def delete() -> int:
             return await groups.delete_group(ctx, found)
@@ -176,7 +177,7 @@ class Mutations:
         self, info: Ctx, input: AddGroupMembersInput
     ) -> AddGroupMembersPayload:
         ctx = info.context
-        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         user_ids = decode_each(input.user_ids, "User")
         group, errors = await run_row(
             ctx,
@@ -199,7 +200,7 @@ class Mutations:
         self, info: Ctx, input: RemoveGroupMembersInput
     ) -> RemoveGroupMembersPayload:
         ctx = info.context
-        found = await groups.visible_group(ctx, decode(input.group_id, "Group"))
+        found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         user_ids = decode_each(input.user_ids, "User")
         group, errors = await run_row(
             ctx,

@@ -11,7 +11,7 @@ from resolvers import membership
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import encode
-from schema.mutations.common import MutationInput, Payload, UserError, run, run_row
+from schema.mutations.common import MutationInput, Payload, UserError, run, run_row, user_node
 
 Ctx = Info[Context, None]
 STATUS_GUARD = picking_guard("user_status", targets.STATUS_FEATURES, targets.input_member_status)
@@ -110,8 +110,7 @@ async def _status(
 ) -> tuple[nodes.User | None, list[UserError]]:
     user = await targets.input_member(ctx, input)
     done, errors = await run_row(ctx, mutation, input, lambda: resolver(ctx, user), OrgUser)
-    row = await ctx.loaders.user.load(done.id) if done else None
-    return (nodes.User.of(row) if row else None), errors
+    return await user_node(ctx, done), errors
 
 
 async def _remove(

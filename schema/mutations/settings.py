@@ -10,6 +10,7 @@ from models.product import ProductInstance
 from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import settings
+from resolvers import targets as find
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
@@ -126,7 +127,7 @@ class Mutations:
     )
     async def revoke_api_key(self, info: Ctx, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
         ctx = info.context
-        key = await settings.visible_api_key(ctx, decode(input.api_key_id, "ApiKey"))
+        key = await find.visible_api_key(ctx, decode(input.api_key_id, "ApiKey"))
         row, errors = await run_row(
             ctx, "revokeApiKey", input, lambda: settings.revoke_api_key(ctx, key), ApiKey
         )
