@@ -14,6 +14,12 @@ from models.directory import Account, OrgUser
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from resolvers.effective_access import (
+    EFFECTIVE_OF_USERS,
+    PATHS_OF_USERS,
+    Path,
+    billable_count_sql,
+)
 from resolvers.pages import CountKey, Link, Page, PageKey, count_children, load_pages, rows
 from resolvers.scopes import USER_SCOPE
 
@@ -40,17 +46,46 @@ def many_by(model: type[M], column: str, order: str = "id") -> DataLoader[int, l
     return DataLoader(load_fn=load)
 
 
+def _marks(keys: list[int]) -> str:
+    return "(" + ",".join("?" * len(keys)) + ")"
+
+
 def reached(sql: str) -> DataLoader[int, frozenset[int]]:
     """`sql` selects (k, v) pairs for the keys in `{keys}`; each key gets the set of its v."""
 
     async def load(keys: list[int]) -> Sequence[frozenset[int]]:
         unique = sorted(set(keys))
         found: dict[int, set[int]] = defaultdict(set)
-        placeholders = "(" + ",".join("?" * len(unique)) + ")"
-        for row in await rows(sql.format(keys=placeholders), unique):
+        for row in await rows(sql.format(keys=_marks(unique)), unique):
             if row["v"] is not None:
                 found[int(row["k"])].add(int(row["v"]))
         return [frozenset(found.get(k, ())) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def paths_by_user(sql: str) -> DataLoader[int, list[Path]]:
+    """Access paths of many users in one statement (resolvers/effective_access.py)."""
+
+    async def load(keys: list[int]) -> Sequence[list[Path]]:
+        unique = sorted(set(keys))
+        found: dict[int, list[Path]] = defaultdict(list)
+        for row in await rows(sql.format(keys=_marks(unique)), unique):
+            path = Path.of(row)
+            found[path.user_id].append(path)
+        return [found.get(k, []) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def billable_users() -> DataLoader[int, int]:
+    """billableUserCount of many product instances in one statement."""
+
+    async def load(keys: list[int]) -> Sequence[int]:
+        unique = sorted(set(keys))
+        sql, roles = billable_count_sql(_marks(unique))
+        counts = {int(r["k"]): int(r["n"]) for r in await rows(sql, [*roles, *unique])}
+        return [counts.get(k, 0) for k in keys]
 
     return DataLoader(load_fn=load)
 
@@ -95,6 +130,9 @@ class Loaders:
         self.default_groups_reach = reached(DEFAULT_GROUPS_REACH)
         self.user_sites = reached(USER_SITES)
         self.user_instances = reached(USER_INSTANCES)
+        self.effective_paths = paths_by_user(EFFECTIVE_OF_USERS)
+        self.access_paths = paths_by_user(PATHS_OF_USERS)
+        self.billable_users = billable_users()
         self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
         self._counts: dict[Link, DataLoader[CountKey, int]] = {}
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise import connections
 
-from resolvers import scopes
+from resolvers import effective_access, scopes
 from resolvers.scopes import Scope
 
 
@@ -165,3 +165,5 @@ INSTANCE_GROUPS = Link(
     "product_instance_id",
     "group_id",
 )
+# Users with effective access to a product instance (resolvers/effective_access.py).
+INSTANCE_USERS = Link(effective_access.INSTANCE_USERS, "product_instance_id", "user_id")

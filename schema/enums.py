@@ -3,6 +3,7 @@
 import strawberry
 
 from models.enums import AccountType, AdminRole, Experience, UserStatus
+from resolvers.effective_access import SourceKind
 from resolvers.errors import ErrorCode
 
 strawberry.enum(Experience, name="UserManagementExperience")
@@ -10,5 +11,12 @@ strawberry.enum(AccountType, name="AccountType")
 strawberry.enum(UserStatus, name="UserStatus")
 strawberry.enum(AdminRole, name="AdminRole")
 strawberry.enum(ErrorCode, name="UserErrorCode")
+strawberry.enum(
+    SourceKind,
+    name="AccessSourceKind",
+    description="Where a product role comes from: a default group (R-ACCESS-3), another "
+    "group (R-ACCESS-1), an admin role (R-ROLE-4, R-ROLE-11) or an ORIGINAL site role "
+    "(R-ROLE-12, R-ROLE-13).",
+)
 
-__all__ = ["AccountType", "AdminRole", "ErrorCode", "Experience", "UserStatus"]
+__all__ = ["AccountType", "AdminRole", "ErrorCode", "Experience", "SourceKind", "UserStatus"]

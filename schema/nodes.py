@@ -13,7 +13,7 @@ from models import admin_role, audit, credentials, directory, group, organizatio
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
 from permissions.guards import guard, list_guard
-from resolvers import pages
+from resolvers import pages, product_access
 from resolvers import targets as find
 from resolvers.audit import audit_filter
 from resolvers.catalog import catalog
@@ -21,8 +21,9 @@ from resolvers.context import Context
 from resolvers.scopes import Scope
 from resolvers.targets import organization_target
 from schema import abilities, targets
+from schema.access import ProductAccess, ProductBilling
 from schema.connections import DEFAULT_FIRST, Connection, paginate
-from schema.enums import AccountType, AdminRole, Experience, UserStatus
+from schema.enums import AccountType, AdminRole, Experience, SourceKind, UserStatus
 from schema.ids import encode
 
 Ctx = Info[Context, None]
@@ -314,6 +315,40 @@ class ProductInstance(Node):
         )
 
     @strawberry.field(
+        description="Users with effective access (User.productAccess), by user id; `role` and "
+        "`sourceKind` keep those holding that role or holding it through that kind of source. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_INSTANCE_GROUPS],
+    )
+    async def users(
+        self,
+        info: Ctx,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+        role: str | None = None,
+        source_kind: SourceKind | None = None,
+    ) -> Connection["User"]:
+        return await paginate(
+            info,
+            pages.INSTANCE_USERS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: _load(info.context.loaders.user, ids, User.of),
+            where=product_access.users_filter(role, source_kind),
+        )
+
+    @strawberry.field(
+        description="Users holding a billable role here (catalog: not GUEST or STAKEHOLDER). "
+        "Not counted: user access admins by that role (R-ROLE-8), portal-only customers "
+        "(R-ACCESS-6), anonymous users (R-ACCESS-7), suspended or deactivated users "
+        "(R-ACCESS-11). Feature: view_users_in_organization.",
+        permission_classes=[VIEW_INSTANCE_GROUPS],
+    )
+    async def billable_user_count(self, info: Ctx) -> int:
+        return await product_access.billable_user_count(info.context, self.row)
+
+    @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.ProductInstanceViewerCan,
         permission_classes=[MEMBER_OF_INSTANCE],
@@ -379,6 +414,26 @@ class User(Node):
     async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
         rows = await info.context.loaders.roles_by_user.load(self.row.id)
         return [AdminRoleAssignment.of(r) for r in rows]
+
+    @strawberry.field(
+        description="Effective access: every product role the user can use, with every source "
+        "(DEFAULT_GROUP, GROUP, ADMIN_ROLE, SITE_ROLE). Empty for portal-only customers "
+        "(R-ACCESS-6) and users who are not active (R-ACCESS-11). Feature: "
+        "view_users_in_organization (SCOPED: the products in scope; everyone sees their own).",
+        permission_classes=[VIEW_USER],
+    )
+    async def product_access(self, info: Ctx) -> list[ProductAccess]:
+        found = await product_access.product_access(info.context, self.row)
+        return [ProductAccess.of(access, self.row) for access in found]
+
+    @strawberry.field(
+        description="Per product instance where the user holds access or an admin role: "
+        "whether they count towards its plan, and why. Feature: view_users_in_organization "
+        "(SCOPED: the products in scope; everyone sees their own).",
+        permission_classes=[VIEW_USER],
+    )
+    async def billing(self, info: Ctx) -> list[ProductBilling]:
+        return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
 
     @strawberry.field(
         description=VIEWER_CAN,

@@ -14,17 +14,19 @@ from permissions.errors import BadUserInput, NotFound
 from permissions.guards import Authenticated, guard
 from permissions.principal import Principal
 from permissions.targets import Target
-from resolvers import targets
+from resolvers import product_access, targets
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from schema import abilities, nodes
+from schema.access import AccessExplanation
 from schema.enums import AccountType
 from schema.ids import decode, parse
-from schema.targets import argument_organization
+from schema.targets import argument_organization, argument_user
 
 Ctx = Info[Context, None]
 VIEW_USERS = "view_users_in_organization"
 MEMBER_OF_ARGUMENT = guard(VIEW_ORGANIZATION, argument_organization)
+VIEW_ARGUMENT_USER = guard(VIEW_USERS, argument_user)
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,24 @@ class Query:
         if not info.context.decide(read.feature, target).allowed:
             raise NotFound()  # never leak existence (API.md)
         return read.wrap(row)
+
+    @strawberry.field(
+        description="Whether the user can use the product instance, by every path (user -> "
+        "group -> product role, user -> default group, admin role -> implied access) with its "
+        "rule; without access, why not (R-ACCESS-6 customer, R-ACCESS-11 not active, "
+        "R-ACCESS-1 no path). Feature: view_users_in_organization (everyone may ask about "
+        "themselves; SCOPED roles about the products in their scope).",
+        permission_classes=[VIEW_ARGUMENT_USER],
+    )
+    async def explain_access(
+        self, info: Ctx, user_id: strawberry.ID, product_instance_id: strawberry.ID
+    ) -> AccessExplanation:
+        found = await product_access.explain_access(
+            info.context,
+            decode(user_id, "User"),
+            decode(product_instance_id, "ProductInstance"),
+        )
+        return AccessExplanation.of(found)
 
     @strawberry.field(description="The product catalog: keys, families, roles. Public.")
     def product_catalog(self) -> list[nodes.Product]:

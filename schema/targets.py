@@ -37,6 +37,11 @@ async def parent_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Tar
     return [await targets.target_of_user(info.context, source.row)]
 
 
+async def parent_holder(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    """Paths and sources of a user's access are read as the user is (own access included)."""
+    return [await targets.target_of_user(info.context, source.holder)]
+
+
 async def parent_user_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
     return [await targets.organization_target(info.context, source.row.organization_id)]
 
@@ -57,6 +62,10 @@ async def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Ta
 
 async def argument_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     return [await targets.organization_target(info.context, decode(kwargs["id"], "Organization"))]
+
+
+async def argument_user(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    return [await targets.user_target(info.context, decode(kwargs["user_id"], "User"))]
 
 
 async def input_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:

@@ -36,6 +36,10 @@ ORGANIZATION_TYPES = (
     "AuditEvent",
     "ApiKey",
     "Viewer",
+    "ProductAccess",
+    "AccessSource",
+    "ProductBilling",
+    "AccessExplanation",
 )
 OWN_DATA = "the caller's own data (Viewer is reached only through Query.viewer, Authenticated)"
 PUBLIC: dict[str, str] = {

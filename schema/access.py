@@ -1,0 +1,193 @@
+"""Effective access types: ProductAccess and its sources, billing per product, explainAccess.
+
+Every object field is guarded: product instances as members see them (view_organization), the
+holder's groups and paths as the holder's directory entry is read (view_users_in_organization,
+which everyone has on their own)."""
+
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+from strawberry.types import Info
+
+from models.directory import OrgUser
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.errors import NotFound
+from permissions.guards import guard
+from resolvers import effective_access, product_access
+from resolvers.catalog import catalog
+from resolvers.context import Context
+from schema import targets
+from schema.enums import AdminRole, SourceKind
+
+if TYPE_CHECKING:
+    from schema.nodes import Group, ProductInstance, User
+
+Ctx = Info[Context, None]
+VIEW_USERS = "view_users_in_organization"
+MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
+VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder)
+LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
+LazyGroup = Annotated["Group", strawberry.lazy("schema.nodes")]
+LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
+
+
+async def _instance(info: Ctx, pk: int) -> "ProductInstance":
+    from schema.nodes import ProductInstance
+
+    row = await info.context.loaders.product_instance.load(pk)
+    if row is None:  # removed since the access was read
+        raise NotFound()
+    return ProductInstance.of(row)
+
+
+@strawberry.type(description="One path to a product role, with the rule that gives it.")
+class AccessSource:
+    row: strawberry.Private[effective_access.Path]
+    holder: strawberry.Private[OrgUser]
+    kind: SourceKind
+    role: str = strawberry.field(description="The product role this path gives.")
+    admin_role: AdminRole | None = strawberry.field(
+        description="For ADMIN_ROLE and SITE_ROLE: the admin role that implies the access."
+    )
+    rule: str = strawberry.field(
+        description="R-ACCESS-1 (group), R-ACCESS-3 (default group), R-ROLE-4 (organization "
+        "admin), R-ROLE-11 (product admin), R-ROLE-12 (site admin), R-ROLE-13 (trusted user)."
+    )
+
+    @classmethod
+    def of(cls, path: effective_access.Path, holder: OrgUser) -> Self:
+        return cls(
+            row=path,
+            holder=holder,
+            kind=path.kind,
+            role=path.role,
+            admin_role=path.admin_role,
+            rule=path.rule,
+        )
+
+    @strawberry.field(
+        description="For GROUP and DEFAULT_GROUP: the group. Feature: view_users_in_organization "
+        "on the holder.",
+        permission_classes=[VIEW_HOLDER],
+    )
+    async def group(self, info: Ctx) -> LazyGroup | None:
+        from schema.nodes import Group
+
+        if self.row.group_id is None:
+            return None
+        row = await info.context.loaders.group.load(self.row.group_id)
+        return Group.of(row) if row else None
+
+    @strawberry.field(description="The path in words: user -> group -> role on product.")
+    async def description(self, info: Ctx) -> str:
+        names: dict[int, str] = {}
+        if self.row.group_id is not None:
+            group = await info.context.loaders.group.load(self.row.group_id)
+            names = {group.id: group.name} if group else {}
+        instance = await info.context.loaders.product_instance.load(self.row.product_instance_id)
+        product = catalog()[instance.product_id].name if instance else "?"
+        via = product_access.describe(self.row, names)
+        return f"{self.holder.account.email} -> {via} -> {self.role} on {product}"
+
+
+@strawberry.type(description="A product role the user can use on a product instance.")
+class ProductAccess:
+    row: strawberry.Private[effective_access.Access]
+    holder: strawberry.Private[OrgUser]
+    role: str
+    billable: bool = strawberry.field(description="Whether this role counts towards the plan.")
+
+    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
+    async def product_instance(self, info: Ctx) -> LazyInstance:
+        return await _instance(info, self.row.product_instance_id)
+
+    @strawberry.field(
+        description="Every path giving this role. Feature: view_users_in_organization.",
+        permission_classes=[VIEW_HOLDER],
+    )
+    def sources(self) -> list[AccessSource]:
+        return [AccessSource.of(path, self.holder) for path in self.row.sources]
+
+    @classmethod
+    def of(cls, access: effective_access.Access, holder: OrgUser) -> Self:
+        return cls(row=access, holder=holder, role=access.role, billable=access.billable)
+
+
+@strawberry.type(description="Whether the user counts towards a product instance's plan, and why.")
+class ProductBilling:
+    row: strawberry.Private[product_access.Billing]
+    billable: bool
+    reason: str
+    rule: str | None = strawberry.field(description="The rule that excludes or gives access.")
+
+    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
+    async def product_instance(self, info: Ctx) -> LazyInstance:
+        return await _instance(info, self.row.product_instance_id)
+
+    @classmethod
+    def of(cls, billing: product_access.Billing) -> Self:
+        return cls(row=billing, billable=billing.billable, reason=billing.reason, rule=billing.rule)
+
+
+@strawberry.type(description="An admin role held here that gives no access by itself.")
+class IgnoredAdminRole:
+    admin_role: AdminRole
+    rule: str
+    reason: str
+
+
+@strawberry.type(
+    description="Whether a user can use a product instance, by which paths, or why not."
+)
+class AccessExplanation:
+    row: strawberry.Private[product_access.Explanation]
+    holder: strawberry.Private[OrgUser]
+    has_access: bool
+    roles: list[str] = strawberry.field(description="The product roles held; empty without access.")
+    billable: bool
+    reason: str = strawberry.field(description="The answer in words.")
+    rule: str | None = strawberry.field(
+        description="Without access: R-ACCESS-6 (portal-only customer), R-ACCESS-11 (not "
+        "active) or R-ACCESS-1 (no path)."
+    )
+
+    @strawberry.field(permission_classes=[VIEW_HOLDER])
+    async def user(self, info: Ctx) -> LazyUser:
+        from schema.nodes import User
+
+        return User.of(self.holder)
+
+    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
+    async def product_instance(self, info: Ctx) -> LazyInstance:
+        return await _instance(info, self.row.instance.id)
+
+    @strawberry.field(
+        description="Every path, also while an exclusion keeps them from giving access. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_HOLDER],
+    )
+    def paths(self) -> list[AccessSource]:
+        return [AccessSource.of(path, self.holder) for path in self.row.paths]
+
+    @strawberry.field(
+        description="Admin roles here that give no access (R-ROLE-8, R-ROLE-11, R-ROLE-12). "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_HOLDER],
+    )
+    def ignored_admin_roles(self) -> list[IgnoredAdminRole]:
+        return [
+            IgnoredAdminRole(admin_role=i.assignment.role, rule=i.rule, reason=i.reason)
+            for i in self.row.ignored
+        ]
+
+    @classmethod
+    def of(cls, found: product_access.Explanation) -> Self:
+        return cls(
+            row=found,
+            holder=found.user,
+            has_access=found.has_access,
+            roles=found.roles,
+            billable=found.billable,
+            reason=found.reason,
+            rule=found.rule,
+        )
