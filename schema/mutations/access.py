@@ -9,10 +9,19 @@ from models.group import Group
 from models.product import ProductInstance
 from permissions.guards import guard
 from resolvers import access
+from resolvers.access_diff import these
 from resolvers.context import Context
 from schema import nodes, targets
+from schema.access_diff import AccessDiff
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run, run_row, user_node
+from schema.mutations.common import (
+    AccessChangeInput,
+    AccessChangePayload,
+    run,
+    run_row,
+    user_node,
+    watch,
+)
 
 Ctx = Info[Context, None]
 FEATURE = "add_remove_users_from_products"
@@ -21,44 +30,44 @@ ROLE = "A product role the product offers (productCatalog), like USER or AGENT."
 
 
 @strawberry.input
-class GrantProductAccessInput(MutationInput):
+class GrantProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
     product_instance_id: strawberry.ID
     role: str = strawberry.field(default=access.DEFAULT_ROLE, description=ROLE)
 
 
 @strawberry.input
-class ChangeProductRoleInput(MutationInput):
+class ChangeProductRoleInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
     product_instance_id: strawberry.ID
     role: str = strawberry.field(description=ROLE)
 
 
 @strawberry.input
-class RevokeProductAccessInput(MutationInput):
+class RevokeProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
     product_instance_id: strawberry.ID
 
 
 @strawberry.input
-class SetProductAccessInput(MutationInput):
+class SetProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
     product_instance_id: strawberry.ID
     enabled: bool = strawberry.field(description="On with the USER role, or off.")
 
 
 @strawberry.type
-class GrantProductAccessPayload(Payload):
+class GrantProductAccessPayload(AccessChangePayload):
     user: nodes.User | None = None
 
 
 @strawberry.type
-class ChangeProductRolePayload(Payload):
+class ChangeProductRolePayload(AccessChangePayload):
     user: nodes.User | None = None
 
 
 @strawberry.type
-class RevokeProductAccessPayload(Payload):
+class RevokeProductAccessPayload(AccessChangePayload):
     user: nodes.User | None = None
     removed_from: list[nodes.Group] | None = strawberry.field(
         default=None,
@@ -68,7 +77,7 @@ class RevokeProductAccessPayload(Payload):
 
 
 @strawberry.type
-class SetProductAccessPayload(Payload):
+class SetProductAccessPayload(AccessChangePayload):
     user: nodes.User | None = None
 
 
@@ -107,9 +116,12 @@ class Mutations:
             input,
             lambda: access.grant_product_access(ctx, user, instance, input.role),
             OrgUser,
+            watching := watch(info, input, these([user.id])),
         )
         return GrantProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
             user=await user_node(ctx, row),
             errors=errors,
         )
@@ -131,9 +143,12 @@ class Mutations:
             input,
             lambda: access.change_product_role(ctx, user, instance, input.role),
             OrgUser,
+            watching := watch(info, input, these([user.id])),
         )
         return ChangeProductRolePayload(
             client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
             user=await user_node(ctx, row),
             errors=errors,
         )
@@ -157,10 +172,13 @@ class Mutations:
             return await OrgUser.get(id=ids[0]), await _groups(ids[1:])
 
         # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
-        outcome = await run(ctx, "revokeProductAccess", input, work, _revoked_ids, reload)
+        watching = watch(info, input, these([user.id]))
+        outcome = await run(ctx, "revokeProductAccess", input, work, _revoked_ids, reload, watching)
         result, errors = outcome
         return RevokeProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
             user=await user_node(ctx, result[0] if result else None),
             removed_from=[nodes.Group.of(g) for g in result[1]] if result else None,
             errors=errors,
@@ -184,9 +202,12 @@ class Mutations:
             input,
             lambda: access.set_product_access(ctx, user, instance, input.enabled),
             OrgUser,
+            watching := watch(info, input, these([user.id])),
         )
         return SetProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
             user=await user_node(ctx, row),
             errors=errors,
         )

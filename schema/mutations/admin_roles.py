@@ -10,11 +10,20 @@ from models.enums import AdminRole
 from permissions.guards import picking_guard
 from resolvers import admin_roles
 from resolvers import targets as find
+from resolvers.access_diff import these
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
 from schema import nodes, targets
+from schema.access_diff import AccessDiff
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, UserError, run_row, user_node
+from schema.mutations.common import (
+    AccessChangeInput,
+    AccessChangePayload,
+    UserError,
+    run_row,
+    user_node,
+    watch,
+)
 
 Ctx = Info[Context, None]
 Resolver = Callable[[Context, OrgUser, AdminRole, ScopeRef | None], Awaitable[OrgUser]]
@@ -28,7 +37,7 @@ FEATURE_BY_ROLE = (
 
 
 @strawberry.input
-class AdminRoleInput(MutationInput):
+class AdminRoleInput(AccessChangeInput):
     user_id: strawberry.ID
     role: AdminRole
     scope_id: strawberry.ID | None = strawberry.field(
@@ -50,12 +59,12 @@ class RevokeAdminRoleInput(AdminRoleInput):
 
 
 @strawberry.type
-class AssignAdminRolePayload(Payload):
+class AssignAdminRolePayload(AccessChangePayload):
     user: nodes.User | None = None
 
 
 @strawberry.type
-class RevokeAdminRolePayload(Payload):
+class RevokeAdminRolePayload(AccessChangePayload):
     user: nodes.User | None = None
 
 
@@ -70,11 +79,15 @@ class Mutations:
     async def assign_admin_role(
         self, info: Ctx, input: AssignAdminRoleInput
     ) -> AssignAdminRolePayload:
-        user, errors = await _run(
-            info.context, "assignAdminRole", input, admin_roles.assign_admin_role
+        user, errors, diff = await _run(
+            info, "assignAdminRole", input, admin_roles.assign_admin_role
         )
         return AssignAdminRolePayload(
-            client_mutation_id=input.client_mutation_id, user=user, errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=diff,
+            user=user,
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -85,21 +98,27 @@ class Mutations:
     async def revoke_admin_role(
         self, info: Ctx, input: RevokeAdminRoleInput
     ) -> RevokeAdminRolePayload:
-        user, errors = await _run(
-            info.context, "revokeAdminRole", input, admin_roles.revoke_admin_role
+        user, errors, diff = await _run(
+            info, "revokeAdminRole", input, admin_roles.revoke_admin_role
         )
         return RevokeAdminRolePayload(
-            client_mutation_id=input.client_mutation_id, user=user, errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=diff,
+            user=user,
+            errors=errors,
         )
 
 
 async def _run(
-    ctx: Context, mutation: str, input: AdminRoleInput, resolver: Resolver
-) -> tuple[nodes.User | None, list[UserError]]:
+    info: Ctx, mutation: str, input: AdminRoleInput, resolver: Resolver
+) -> tuple[nodes.User | None, list[UserError], AccessDiff | None]:
+    ctx = info.context
     # The guard found it visible, through this request's loader: no second read.
     user = await find.visible_user(ctx, decode(input.user_id, "User"))
     scope = targets.scope_ref(input.scope_id)
+    watching = watch(info, input, these([user.id]))
     done, errors = await run_row(
-        ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser
+        ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser, watching
     )
-    return await user_node(ctx, done), errors
+    return await user_node(ctx, done), errors, AccessDiff.of(watching.diff)

@@ -2,16 +2,19 @@
 `errors`, and `run`, which applies a resolver once (resolvers/receipts.py) and turns domain
 refusals (rolled back) into the payload's errors."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Self, TypeVar
 
 import strawberry
+from strawberry.types import Info
 from tortoise.models import Model
 
 from models.directory import OrgUser
+from resolvers.access_diff import Watch
 from resolvers.context import Context
 from resolvers.errors import DomainError, Problem
 from resolvers.receipts import perform
+from schema.access_diff import AccessDiff
 from schema.enums import ErrorCode
 from schema.nodes import User
 
@@ -48,6 +51,44 @@ class Payload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.input
+class AccessChangeInput(MutationInput):
+    """The input of a mutation that changes who can use which product."""
+
+    dry_run: bool = strawberry.field(
+        default=False,
+        description="Check and apply the change, report its accessDiff, then roll it back: "
+        "nothing changes and no audit event is written. Refusals come back as in a real run.",
+    )
+
+
+@strawberry.type
+class AccessChangePayload(Payload):
+    dry_run: bool = strawberry.field(
+        default=False, description="True when nothing was changed (the input's dryRun)."
+    )
+    access_diff: AccessDiff | None = strawberry.field(
+        default=None,
+        description="Who gains and who loses which product role, and the billable users per "
+        "product instance before and after. Computed for a dry run, or when selected; null "
+        "when the change was refused, or replayed for a clientMutationId.",
+    )
+
+
+def watch(
+    info: Info[Context, None],
+    input: AccessChangeInput,
+    affected: Callable[[], Awaitable[Sequence[int]]],
+) -> Watch:
+    """A Watch for this mutation: measured for a dry run or when accessDiff is selected."""
+    wanted = input.dry_run or any(
+        getattr(selection, "name", None) == "accessDiff"
+        for field in info.selected_fields
+        for selection in field.selections
+    )
+    return Watch(affected, dry_run=input.dry_run, wanted=wanted)
+
+
 async def user_node(ctx: Context, user: OrgUser | None) -> User | None:
     """The user as the change left them: `run` emptied the loaders, so this reads afresh."""
     row = await ctx.loaders.user.load(user.id) if user else None
@@ -61,9 +102,22 @@ async def run(
     work: Callable[[], Awaitable[R]],
     ids_of: Callable[[R], list[int]],
     reload: Callable[[list[int]], Awaitable[R]],
+    watching: Watch | None = None,
 ) -> tuple[R | None, list[UserError]]:
+    """With `watching`, the access diff is measured (and a dry run rolled back, without a
+    receipt: it applied nothing)."""
     try:
-        result = await perform(ctx, mutation, input, work, ids_of, reload)
+        if watching is not None and watching.dry_run:
+            result: R = await watching.rehearse(work)
+        elif watching is not None and watching.wanted:
+            measured = watching
+
+            async def measuring() -> R:
+                return await measured.measure(work)
+
+            result = await perform(ctx, mutation, input, measuring, ids_of, reload)
+        else:
+            result = await perform(ctx, mutation, input, work, ids_of, reload)
     except DomainError as refused:
         return None, [UserError.of(p) for p in refused.problems]
     ctx.loaders.clear()  # the payload must show the state after the change
@@ -76,13 +130,14 @@ async def run_row(
     input: MutationInput,
     work: Callable[[], Awaitable[M]],
     model: type[M],
+    watching: Watch | None = None,
 ) -> tuple[M | None, list[UserError]]:
     """`run` for a resolver that returns one row."""
 
     async def reload(ids: list[int]) -> M:
         return await model.get(pk=ids[0])
 
-    return await run(ctx, mutation, input, work, lambda row: [row.pk], reload)
+    return await run(ctx, mutation, input, work, lambda row: [row.pk], reload, watching)
 
 
 async def run_rows(
@@ -91,6 +146,7 @@ async def run_rows(
     input: MutationInput,
     work: Callable[[], Awaitable[list[M]]],
     model: type[M],
+    watching: Watch | None = None,
 ) -> tuple[list[M] | None, list[UserError]]:
     """`run` for a resolver that returns several rows, replayed in the same order."""
 
@@ -98,4 +154,6 @@ async def run_rows(
         found = {row.pk: row for row in await model.filter(pk__in=ids)}
         return [found[i] for i in ids if i in found]
 
-    return await run(ctx, mutation, input, work, lambda rows: [r.pk for r in rows], reload)
+    return await run(
+        ctx, mutation, input, work, lambda rows: [r.pk for r in rows], reload, watching
+    )

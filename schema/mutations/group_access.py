@@ -8,10 +8,20 @@ from models.product import ProductInstance
 from permissions.guards import guard
 from resolvers import group_access
 from resolvers import targets as find
+from resolvers.access_diff import members_of
 from resolvers.context import Context
 from schema import nodes, targets
+from schema.access_diff import AccessDiff
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run_row, run_rows
+from schema.mutations.common import (
+    AccessChangeInput,
+    AccessChangePayload,
+    MutationInput,
+    Payload,
+    run_row,
+    run_rows,
+    watch,
+)
 
 Ctx = Info[Context, None]
 ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
@@ -25,7 +35,7 @@ GROUP_IDS = "1 to 100 groups. All or nothing: an error names its item (groupIds.
 
 
 @strawberry.input
-class GrantGroupProductAccessInput(MutationInput):
+class GrantGroupProductAccessInput(AccessChangeInput):
     group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
     product_instance_id: strawberry.ID
     roles: list[str] = strawberry.field(
@@ -35,7 +45,7 @@ class GrantGroupProductAccessInput(MutationInput):
 
 
 @strawberry.input
-class RevokeGroupProductAccessInput(MutationInput):
+class RevokeGroupProductAccessInput(AccessChangeInput):
     group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
     product_instance_id: strawberry.ID
     roles: list[str] | None = strawberry.field(
@@ -55,12 +65,12 @@ class SetDefaultGroupInput(MutationInput):
 
 
 @strawberry.type
-class GrantGroupProductAccessPayload(Payload):
+class GrantGroupProductAccessPayload(AccessChangePayload):
     groups: list[nodes.Group] | None = None
 
 
 @strawberry.type
-class RevokeGroupProductAccessPayload(Payload):
+class RevokeGroupProductAccessPayload(AccessChangePayload):
     groups: list[nodes.Group] | None = None
 
 
@@ -99,9 +109,14 @@ class Mutations:
             input,
             lambda: group_access.grant_group_product_access(ctx, found, instance, input.roles),
             Group,
+            watching := watch(info, input, members_of([g.id for g in found])),
         )
         return GrantGroupProductAccessPayload(
-            client_mutation_id=input.client_mutation_id, groups=_nodes(rows), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
+            groups=_nodes(rows),
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -124,9 +139,14 @@ class Mutations:
             input,
             lambda: group_access.revoke_group_product_access(ctx, found, instance, input.roles),
             Group,
+            watching := watch(info, input, members_of([g.id for g in found])),
         )
         return RevokeGroupProductAccessPayload(
-            client_mutation_id=input.client_mutation_id, groups=_nodes(rows), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
+            groups=_nodes(rows),
+            errors=errors,
         )
 
     @strawberry.mutation(

@@ -10,11 +10,21 @@ from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import group_members, groups
 from resolvers import targets as find
+from resolvers.access_diff import members_of, these
 from resolvers.context import Context
 from resolvers.targets import visible_organization
 from schema import nodes, targets
+from schema.access_diff import AccessDiff
 from schema.ids import decode, encode
-from schema.mutations.common import MutationInput, Payload, run, run_row
+from schema.mutations.common import (
+    AccessChangeInput,
+    AccessChangePayload,
+    MutationInput,
+    Payload,
+    run,
+    run_row,
+    watch,
+)
 
 Ctx = Info[Context, None]
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
@@ -41,7 +51,7 @@ class UpdateGroupInput(MutationInput):
 
 
 @strawberry.input
-class DeleteGroupInput(MutationInput):
+class DeleteGroupInput(AccessChangeInput):
     group_id: strawberry.ID
 
 
@@ -49,13 +59,13 @@ USER_IDS = "1 to 100 users. All or nothing: an error names its item (userIds.2).
 
 
 @strawberry.input
-class AddGroupMembersInput(MutationInput):
+class AddGroupMembersInput(AccessChangeInput):
     group_id: strawberry.ID
     user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
 
 
 @strawberry.input
-class RemoveGroupMembersInput(MutationInput):
+class RemoveGroupMembersInput(AccessChangeInput):
     group_id: strawberry.ID
     user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
 
@@ -71,17 +81,17 @@ class UpdateGroupPayload(Payload):
 
 
 @strawberry.type
-class DeleteGroupPayload(Payload):
+class DeleteGroupPayload(AccessChangePayload):
     deleted_group_id: strawberry.ID | None = None
 
 
 @strawberry.type
-class AddGroupMembersPayload(Payload):
+class AddGroupMembersPayload(AccessChangePayload):
     group: nodes.Group | None = None
 
 
 @strawberry.type
-class RemoveGroupMembersPayload(Payload):
+class RemoveGroupMembersPayload(AccessChangePayload):
     group: nodes.Group | None = None
 
 
@@ -158,11 +168,14 @@ class Mutations:
         async def replay(ids: list[int]) -> int:
             return ids[0]  # the group is gone: its id is the whole result
 
+        watching = watch(info, input, members_of([found.id]))
         # Not unpacked in place: that would make mypy solve the result type as `int | None`.
-        outcome = await run(ctx, "deleteGroup", input, delete, lambda pk: [pk], replay)
+        outcome = await run(ctx, "deleteGroup", input, delete, lambda pk: [pk], replay, watching)
         deleted, errors = outcome
         return DeleteGroupPayload(
             client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
             deleted_group_id=strawberry.ID(encode("Group", deleted)) if deleted else None,
             errors=errors,
         )
@@ -185,9 +198,14 @@ class Mutations:
             input,
             lambda: group_members.add_group_members(ctx, found, user_ids),
             Group,
+            watching := watch(info, input, these(user_ids)),
         )
         return AddGroupMembersPayload(
-            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
+            group=group_node(group),
+            errors=errors,
         )
 
     @strawberry.mutation(
@@ -208,7 +226,12 @@ class Mutations:
             input,
             lambda: group_members.remove_group_members(ctx, found, user_ids),
             Group,
+            watching := watch(info, input, these(user_ids)),
         )
         return RemoveGroupMembersPayload(
-            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
+            client_mutation_id=input.client_mutation_id,
+            dry_run=input.dry_run,
+            access_diff=AccessDiff.of(watching.diff),
+            group=group_node(group),
+            errors=errors,
         )

@@ -1,0 +1,101 @@
+"""AccessDiff: what an access-changing mutation did, or would do in a dry run."""
+
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+from strawberry.types import Info
+
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.errors import NotFound
+from permissions.guards import guard
+from permissions.targets import Target
+from resolvers import access_diff, targets
+from resolvers.context import Context
+
+if TYPE_CHECKING:
+    from schema.nodes import ProductInstance, User
+
+Ctx = Info[Context, None]
+LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
+LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
+
+
+async def _changed_user(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:
+    return [await targets.user_target(info.context, source.row.user_id)]
+
+
+async def _changed_instance(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:
+    return [await targets.product_instance_target(info.context, source.row.product_instance_id)]
+
+
+VIEW_CHANGED_USER = guard("view_users_in_organization", _changed_user)
+MEMBER_OF_CHANGED_INSTANCE = guard(VIEW_ORGANIZATION, _changed_instance)
+
+
+async def _instance(info: Ctx, pk: int) -> "ProductInstance":
+    from schema.nodes import ProductInstance
+
+    row = await info.context.loaders.product_instance.load(pk)
+    if row is None:  # a dry run of deleting what the product depends on cannot remove it
+        raise NotFound()
+    return ProductInstance.of(row)
+
+
+@strawberry.type(description="A user gaining or losing a product role.")
+class AccessChange:
+    row: strawberry.Private[access_diff.AccessChange]
+    role: str
+
+    @strawberry.field(
+        description="Feature: view_users_in_organization.", permission_classes=[VIEW_CHANGED_USER]
+    )
+    async def user(self, info: Ctx) -> LazyUser:
+        from schema.nodes import User
+
+        row = await info.context.loaders.user.load(self.row.user_id)
+        if row is None:
+            raise NotFound()
+        return User.of(row)
+
+    @strawberry.field(permission_classes=[MEMBER_OF_CHANGED_INSTANCE])
+    async def product_instance(self, info: Ctx) -> LazyInstance:
+        return await _instance(info, self.row.product_instance_id)
+
+
+@strawberry.type(description="Billable users of a product instance before and after a change.")
+class BillableUsersChange:
+    row: strawberry.Private[access_diff.BillableChange]
+    before: int
+    after: int
+    change: int = strawberry.field(description="after - before")
+
+    @strawberry.field(permission_classes=[MEMBER_OF_CHANGED_INSTANCE])
+    async def product_instance(self, info: Ctx) -> LazyInstance:
+        return await _instance(info, self.row.product_instance_id)
+
+
+@strawberry.type(
+    description="Effective access (User.productAccess) before and after a change, for the users "
+    "it can affect."
+)
+class AccessDiff:
+    row: strawberry.Private[access_diff.AccessDiff]
+
+    @strawberry.field(description="Product roles users hold after the change and not before.")
+    def gained(self) -> list[AccessChange]:
+        return [AccessChange(row=c, role=c.role) for c in self.row.gained]
+
+    @strawberry.field(description="Product roles users held before the change and not after.")
+    def lost(self) -> list[AccessChange]:
+        return [AccessChange(row=c, role=c.role) for c in self.row.lost]
+
+    @strawberry.field(description="Per product instance whose access changed.")
+    def billable_users(self) -> list[BillableUsersChange]:
+        return [
+            BillableUsersChange(row=b, before=b.before, after=b.after, change=b.after - b.before)
+            for b in self.row.billable
+        ]
+
+    @classmethod
+    def of(cls, found: access_diff.AccessDiff | None) -> Self | None:
+        return cls(row=found) if found is not None else None
