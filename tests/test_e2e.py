@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -58,10 +59,12 @@ def _server(env: dict[str, str]) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def _post(base: str, token: str, query: str) -> dict[str, object]:
+def _post(
+    base: str, token: str, query: str, variables: dict[str, object] | None = None
+) -> dict[str, object]:
     response = httpx.post(
         f"{base}/graphql",
-        json={"query": query},
+        json={"query": query, "variables": variables or {}},
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
@@ -121,9 +124,27 @@ def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
             demo["apiKey"],
             "{ viewer { apiKey { name } organizations { name users(first: 1) { totalCount } } } }",
         )
+        query, shown = _readme_effective_access()
+        integrator = _post(base, demo["apiKey"], query, {"user": "VXNlcjo1"})
     orgs = body["data"]["viewer"]["organizations"]  # type: ignore[index]
     assert [o["name"] for o in orgs] == ["Acme Corp"]
     assert orgs[0]["users"]["totalCount"] == 7
     key_viewer = key_body["data"]["viewer"]  # type: ignore[index]
     assert key_viewer["apiKey"] == {"name": "demo-integration"}
     assert key_viewer["organizations"][0]["users"]["totalCount"] == 7
+
+    # The README's integrator query answers what the README shows (it trims one product).
+    answer = integrator["data"]["node"]  # type: ignore[index]
+    assert answer["email"] == shown["email"]
+    for entry in shown["productAccess"]:
+        assert entry in answer["productAccess"]
+
+
+def _readme_effective_access() -> tuple[str, dict[str, Any]]:
+    """The query and the answer of the README's "Effective access" section."""
+    readme = Path(__file__).resolve().parent.parent.joinpath("README.md").read_text()
+    section = readme.split("## Effective access", 1)[1]
+    query = section.split("```graphql", 1)[1].split("```", 1)[0]
+    shown = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    node: dict[str, Any] = shown["data"]["node"]
+    return query, node

@@ -40,6 +40,8 @@ ORGANIZATION_TYPES = (
     "AccessSource",
     "ProductBilling",
     "AccessExplanation",
+    "AccessChange",
+    "BillableUsersChange",
 )
 OWN_DATA = "the caller's own data (Viewer is reached only through Query.viewer, Authenticated)"
 PUBLIC: dict[str, str] = {
