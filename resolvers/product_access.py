@@ -112,15 +112,18 @@ async def billing(ctx: Context, user: OrgUser) -> list[Billing]:
     names = await _group_names(ctx, paths)
     found = [(_bill(i, held, excluded, names), held[0].site_id) for i, held in by_instance.items()]
     experience = await _experience(ctx, user)
-    for assignment in await ctx.loaders.roles_by_user.load(user.id):
-        instance_id = assignment.product_instance_id
-        if instance_id is None or instance_id in by_instance:
-            continue
-        instance = await ctx.loaders.product_instance.load(instance_id)
+    assignments = [
+        a
+        for a in await ctx.loaders.roles_by_user.load(user.id)
+        if a.product_instance_id is not None and a.product_instance_id not in by_instance
+    ]
+    instances = await ctx.loaders.product_instance.load_many(
+        [a.product_instance_id or 0 for a in assignments]
+    )
+    for assignment, instance in zip(assignments, instances, strict=True):
         if instance and (ignored := _ignored(assignment, instance, experience)):
-            found.append(
-                (Billing(instance_id, False, ignored.reason, ignored.rule), instance.site_id)
-            )
+            billed = Billing(instance.id, False, ignored.reason, ignored.rule)
+            found.append((billed, instance.site_id))
     scope = await viewer_scope(ctx, user)
     shown = [b for b, site_id in found if _in_scope(scope, b.product_instance_id, site_id)]
     return sorted(shown, key=lambda b: b.product_instance_id)

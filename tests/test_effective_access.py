@@ -367,6 +367,8 @@ async def test_a_page_of_50_users_costs_the_statements_of_a_page_of_5(
     users = [(await w.member(grants=[(w.jira, "USER")]))[0] for _ in range(50)]
     await groups.add_members(w.ctx, helpers, users[::2])
     await w.role(users[1], AdminRole.PRODUCT_ADMIN, confluence.id)
+    await w.role(users[3], AdminRole.USER_ACCESS_ADMIN, confluence.id)
+    await w.role(users[40], AdminRole.USER_ACCESS_ADMIN, w.jira.id)
     query = f"""query ($org: ID!, $first: Int!) {{ node(id: $org) {{ ... on Organization {{
         users(first: $first) {{ edges {{ node {{ email {ACCESS} }} }} }} }} }} }}"""
     counts = []
