@@ -2,7 +2,7 @@
 
 import strawberry
 
-from models.enums import AccountType, AdminRole, Experience, UserStatus
+from models.enums import AccessRequestStatus, AccountType, AdminRole, Experience, UserStatus
 from resolvers.errors import ErrorCode
 
 strawberry.enum(Experience, name="UserManagementExperience")
@@ -10,5 +10,17 @@ strawberry.enum(AccountType, name="AccountType")
 strawberry.enum(UserStatus, name="UserStatus")
 strawberry.enum(AdminRole, name="AdminRole")
 strawberry.enum(ErrorCode, name="UserErrorCode")
+strawberry.enum(
+    AccessRequestStatus,
+    name="AccessRequestStatus",
+    description="PENDING until an admin approves or denies it (R-ACCESS-10).",
+)
 
-__all__ = ["AccountType", "AdminRole", "ErrorCode", "Experience", "UserStatus"]
+__all__ = [
+    "AccessRequestStatus",
+    "AccountType",
+    "AdminRole",
+    "ErrorCode",
+    "Experience",
+    "UserStatus",
+]
