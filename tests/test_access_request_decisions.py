@@ -6,9 +6,9 @@ from typing import Any
 
 from models.access_settings import AccessRequest
 from models.directory import Account, OrgUser
-from models.enums import AccessRequestStatus, AccountType, AdminRole, Experience
+from models.enums import AccessRequestStatus, AccountType, AdminRole, Experience, UserStatus
 from models.product import ProductInstance
-from resolvers import access, organizations
+from resolvers import access, membership, organizations
 from tests import factories
 from tests.access_api import (
     approve_domains,
@@ -150,6 +150,20 @@ async def test_approving_for_someone_who_meanwhile_got_the_product_adds_nothing(
     after = await rows()
     assert after["memberships"] == before["memberships"]
     assert after["directory"] == before["directory"]
+
+
+async def test_a_suspended_requester_is_approved_and_holds_the_product_once_restored(
+    api: GraphQLClient,
+) -> None:
+    """R-ACCESS-11: they keep assignments and hold nothing while suspended, as for grants."""
+    world = await factories.world()
+    user, _ = await world.member("dana@acme.example")
+    request = await pending(world.jira, user.account)
+    await membership.suspend_user(world.ctx, user)
+    approved = await mutate(api, APPROVE, {"requestId": request_id(request)}, world.admin_token)
+    assert approved["accessRequest"]["status"] == "APPROVED"
+    assert await in_default_group(user.account, world.jira)
+    assert (await OrgUser.get(id=user.id)).status is UserStatus.SUSPENDED
 
 
 async def test_only_pending_requests_are_decided_invalid_input(api: GraphQLClient) -> None:
