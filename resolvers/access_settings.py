@@ -73,16 +73,7 @@ async def update_user_access_settings(
         if before == cleaned:
             return InstanceSettings(instance, current)  # no change: nothing to record
         await _apply(instance, current, cleaned)
-        await record(
-            ctx,
-            organization_id=instance.organization_id,
-            action="user_access_settings.update",
-            target_type="ProductInstance",
-            target_id=instance.id,
-            rule=CONFIGURE_USER_ACCESS_SETTINGS,
-            before={"approvedDomains": _described(before)},
-            after={"approvedDomains": _described(cleaned)},
-        )
+        await _record_update(ctx, instance, before, cleaned)
     return await instance_settings(instance.id)
 
 
@@ -145,6 +136,21 @@ async def _apply(
                 domain=domain,
                 requires_approval=requires_approval,
             )
+
+
+async def _record_update(
+    ctx: Context, instance: ProductInstance, before: dict[str, bool], after: dict[str, bool]
+) -> None:
+    await record(
+        ctx,
+        organization_id=instance.organization_id,
+        action="user_access_settings.update",
+        target_type="ProductInstance",
+        target_id=instance.id,
+        rule=CONFIGURE_USER_ACCESS_SETTINGS,
+        before={"approvedDomains": _described(before)},
+        after={"approvedDomains": _described(after)},
+    )
 
 
 def _described(domains: dict[str, bool]) -> list[dict[str, Any]]:

@@ -78,6 +78,10 @@ class DenyAccessRequestPayload(Payload):
     access_request: AccessRequestNode | None = None
 
 
+def _domain(entry: ApprovedDomainInput) -> access_settings.ApprovedDomain:
+    return access_settings.ApprovedDomain(entry.domain, entry.requires_approval)
+
+
 def _settings_ids(found: access_settings.InstanceSettings) -> list[int]:
     return [found.instance.id]
 
@@ -110,10 +114,7 @@ class Mutations:
         pk = decode(input.product_instance_id, "ProductInstance")
         instance = await find.visible_instance(ctx, pk)
         organization = await find.visible_organization(ctx, instance.organization_id)
-        wanted = [
-            access_settings.ApprovedDomain(d.domain, d.requires_approval)
-            for d in input.approved_domains
-        ]
+        wanted = [_domain(entry) for entry in input.approved_domains]
 
         async def work() -> access_settings.InstanceSettings:
             return await access_settings.update_user_access_settings(
