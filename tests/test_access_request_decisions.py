@@ -2,6 +2,7 @@
 admins the matrix names decide (approve_deny_access_requests), organization.accessRequests is
 narrowed for SCOPED roles, and requesters read their own requests."""
 
+import asyncio
 from typing import Any
 
 from models.access_settings import AccessRequest
@@ -180,6 +181,45 @@ async def test_only_pending_requests_are_decided_invalid_input(api: GraphQLClien
         assert problems(refused) == [("INVALID_INPUT", "requestId", None)]
         assert "already denied" in refused["errors"][0]["message"]
     assert await rows() == before
+
+
+async def test_two_racing_decisions_apply_one(api: GraphQLClient) -> None:
+    """A conditional update: one approval or denial wins, the other is INVALID_INPUT."""
+    world = await factories.world()
+    for round_ in range(10):
+        person, _ = await outsider(f"race{round_}@initech.example")
+        request = await pending(world.jira, person)
+        since = await last_event_id()
+        answers = await asyncio.gather(
+            decide(api, APPROVE, request, world.admin_token),
+            decide(api, DENY, request, world.admin_token),
+        )
+        codes = sorted(
+            tuple(e["code"] for e in answer.ok()[name]["errors"])
+            for answer, name in zip(answers, (APPROVE, DENY), strict=True)
+        )
+        assert codes == [(), ("INVALID_INPUT",)]
+        decisions = [
+            e.action for e in await events_after(since) if e.target_type == "AccessRequest"
+        ]
+        assert len(decisions) == 1
+
+
+async def test_two_racing_asks_store_one_request(api: GraphQLClient) -> None:
+    world = await factories.world()
+    await approve_domains(world, world.jira, ("initech.example", True))
+    for round_ in range(10):
+        person, token = await outsider(f"ask{round_}@initech.example")
+        ask = {"productInstanceId": instance_id(world.jira)}
+        answers = await asyncio.gather(
+            *(send(api, "requestProductAccess", ask, token) for _ in "ab")
+        )
+        codes = sorted(
+            tuple(e["code"] for e in answer.ok()["requestProductAccess"]["errors"])
+            for answer in answers
+        )
+        assert codes == [(), ("DUPLICATE",)]
+        assert await AccessRequest.filter(account=person).count() == 1
 
 
 async def test_approving_a_portal_only_customers_request_is_refused_r_access_6(
