@@ -100,6 +100,15 @@ def _beyond_administered(spec: Feature, holdings: Holdings, target: Target) -> D
             f"The product's default group also gives {others} product(s) you don't administer; "
             "add the user to another group that gives this product instead.",
         )
+    if spec.id == FeatureId.CONFIGURE_USER_ACCESS_SETTINGS and (
+        target.kind is TargetKind.PRODUCT_INSTANCE
+    ):  # a domain approved without approval puts its accounts in the default group
+        return Decision(
+            False,
+            "R-ROLE-10",
+            f"The product's default group also gives {others} product(s) you don't administer; "
+            "approve domains only with an admin's approval here.",
+        )
     return None
 
 

@@ -7,6 +7,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from models.access_settings import AccessRequest
 from models.admin_role import RoleAssignment
 from models.audit import AuditEvent
 from models.credentials import ApiKey
@@ -109,6 +110,20 @@ USER_INSTANCES = (
 )
 
 
+def directory_entries() -> DataLoader[tuple[int, int], OrgUser | None]:
+    """(organization id, account id) -> the account's entry in that organization's directory."""
+
+    async def load(keys: list[tuple[int, int]]) -> Sequence[OrgUser | None]:
+        organizations, accounts = {k[0] for k in keys}, {k[1] for k in keys}
+        rows = await OrgUser.filter(
+            organization_id__in=organizations, account_id__in=accounts
+        ).select_related("account")
+        found = {(row.organization_id, row.account_id): row for row in rows}
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     def __init__(self) -> None:
         self.organization = by_id(Organization)
@@ -120,6 +135,8 @@ class Loaders:
         self.role_assignment = by_id(RoleAssignment)
         self.audit_event = by_id(AuditEvent)
         self.api_key = by_id(ApiKey)
+        self.access_request = by_id(AccessRequest)
+        self.directory_entry = directory_entries()
         self.sites_by_org = many_by(Site, "organization_id")
         self.instances_by_site = many_by(ProductInstance, "site_id")
         self.roles_by_user = many_by(RoleAssignment, "user_id")

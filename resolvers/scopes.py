@@ -38,6 +38,10 @@ ASSIGNMENTS_IN_SCOPE = (
     "(site_id IN {sites} OR product_instance_id IN {instances} "
     f"OR product_instance_id IN {_INSTANCES_OF_SITES})"
 )
+# Rows about one product instance (access requests, approved domains, R-ACCESS-10).
+PRODUCT_ROWS_IN_SCOPE = (
+    f"(product_instance_id IN {{instances}} OR product_instance_id IN {_INSTANCES_OF_SITES})"
+)
 
 _PLACEHOLDER = re.compile(r"\{(sites|instances)\}")
 

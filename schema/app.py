@@ -24,7 +24,7 @@ from tortoise.exceptions import BaseORMException
 from permissions.auth import authenticate
 from portcullis.settings import Settings
 from resolvers.context import Context
-from schema import nodes
+from schema import access_requests, nodes
 from schema.extensions import MaskInternalErrors
 from schema.mutations import Mutation
 from schema.query import Query
@@ -52,6 +52,7 @@ schema = PortcullisSchema(
         nodes.AdminRoleAssignment,
         nodes.AuditEvent,
         nodes.ApiKey,
+        access_requests.AccessRequest,
     ],
     extensions=[MaskInternalErrors],
 )

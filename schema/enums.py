@@ -2,7 +2,7 @@
 
 import strawberry
 
-from models.enums import AccountType, AdminRole, Experience, UserStatus
+from models.enums import AccessRequestStatus, AccountType, AdminRole, Experience, UserStatus
 from resolvers.effective_access import SourceKind
 from resolvers.errors import ErrorCode
 
@@ -18,5 +18,18 @@ strawberry.enum(
     "group (R-ACCESS-1), an admin role (R-ROLE-4, R-ROLE-11) or an ORIGINAL site role "
     "(R-ROLE-12, R-ROLE-13).",
 )
+strawberry.enum(
+    AccessRequestStatus,
+    name="AccessRequestStatus",
+    description="PENDING until an admin approves or denies it (R-ACCESS-10).",
+)
 
-__all__ = ["AccountType", "AdminRole", "ErrorCode", "Experience", "SourceKind", "UserStatus"]
+__all__ = [
+    "AccessRequestStatus",
+    "AccountType",
+    "AdminRole",
+    "ErrorCode",
+    "Experience",
+    "SourceKind",
+    "UserStatus",
+]

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -23,8 +23,18 @@ from resolvers.targets import organization_target
 from schema import abilities, targets
 from schema.access import ProductAccess, ProductBilling
 from schema.connections import DEFAULT_FIRST, Connection, paginate
-from schema.enums import AccountType, AdminRole, Experience, SourceKind, UserStatus
+from schema.enums import (
+    AccessRequestStatus,
+    AccountType,
+    AdminRole,
+    Experience,
+    SourceKind,
+    UserStatus,
+)
 from schema.ids import encode
+
+if TYPE_CHECKING:
+    from schema.access_requests import AccessRequest, UserAccessSettings
 
 Ctx = Info[Context, None]
 R = TypeVar("R")
@@ -47,6 +57,13 @@ VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group)
 VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
 VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
 UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
+APPROVE_DENY_REQUESTS = list_guard("approve_deny_access_requests", targets.parent_organization)
+CONFIGURE_ACCESS_SETTINGS = list_guard(
+    "configure_user_access_settings", targets.parent_organization
+)
+# The types of R-ACCESS-10 build on this module's, so they are resolved and imported on use.
+AccessRequestType = Annotated["AccessRequest", strawberry.lazy("schema.access_requests")]
+UserAccessSettingsType = Annotated["UserAccessSettings", strawberry.lazy("schema.access_requests")]
 
 
 @strawberry.interface(description="An object with an opaque global id; fetch it with node(id).")
@@ -211,6 +228,34 @@ class Organization(Node):
             after,
             lambda ids: _load(info.context.loaders.api_key, ids, ApiKey.of),
         )
+
+    @strawberry.field(
+        description="Requests for product access, newest first, of one status if given "
+        "(R-ACCESS-10). Feature: approve_deny_access_requests (SCOPED: narrowed to your "
+        "sites' products).",
+        permission_classes=[APPROVE_DENY_REQUESTS],
+    )
+    async def access_requests(
+        self,
+        info: Ctx,
+        status: AccessRequestStatus | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[AccessRequestType]:
+        from schema import access_requests  # imported on use: see AccessRequestType
+
+        return await access_requests.organization_requests(info, self.row.id, status, first, after)
+
+    @strawberry.field(
+        description="User access settings: the approved email domains of each product that has "
+        "some (R-ACCESS-10). Feature: configure_user_access_settings (SCOPED: narrowed to "
+        "your products).",
+        permission_classes=[CONFIGURE_ACCESS_SETTINGS],
+    )
+    async def user_access_settings(self, info: Ctx) -> list[UserAccessSettingsType]:
+        from schema import access_requests  # imported on use: see AccessRequestType
+
+        return await access_requests.organization_settings(info, self.row.id)
 
     @strawberry.field(
         description=VIEWER_CAN,

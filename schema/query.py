@@ -14,12 +14,14 @@ from permissions.errors import BadUserInput, NotFound
 from permissions.guards import Authenticated, guard
 from permissions.principal import Principal
 from permissions.targets import Target
-from resolvers import product_access, targets
+from resolvers import access_requests, product_access, targets
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from schema import abilities, nodes
+from schema import access_requests as requests
 from schema.access import AccessExplanation
-from schema.enums import AccountType
+from schema.connections import DEFAULT_FIRST, Connection
+from schema.enums import AccessRequestStatus, AccountType
 from schema.ids import decode, parse
 from schema.targets import argument_organization, argument_user
 
@@ -31,12 +33,13 @@ VIEW_ARGUMENT_USER = guard(VIEW_USERS, argument_user)
 
 @dataclass(frozen=True)
 class NodeRead:
-    """How node(id) reads a type: its loader, its wrapper, the feature and the target."""
+    """How node(id) reads a type: its loader, its wrapper, the feature and the target (None:
+    the caller's own object, read without a feature, like a requester's access request)."""
 
     loader: str
     wrap: Callable[[Any], nodes.Node]
     feature: str
-    target: Callable[[Context, Any], Awaitable[Target]]
+    target: Callable[[Context, Any], Awaitable[Target | None]]
 
 
 async def _organization_of(ctx: Context, row: Any) -> Target:
@@ -65,6 +68,12 @@ NODE_READS: dict[str, NodeRead] = {
         "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
     ),
     "ApiKey": NodeRead("api_key", nodes.ApiKey.of, "update_api_keys", _organization_of),
+    "AccessRequest": NodeRead(
+        "access_request",
+        requests.AccessRequest.of,
+        access_requests.APPROVE_DENY_ACCESS_REQUESTS,
+        access_requests.request_target,
+    ),
 }
 # viewer.can(feature, scopeId): the objects a decision can be asked about.
 SCOPE_TARGETS: dict[str, Callable[[Context, int], Awaitable[Target]]] = {
@@ -127,6 +136,27 @@ class Viewer:
         rows = await info.context.loaders.user.load_many(ids)
         return [nodes.User.of(r) for r in rows if r is not None]
 
+    @strawberry.field(
+        description="Your requests for product access in every organization, newest first, of "
+        "one status if given (R-ACCESS-10). None for an API key."
+    )
+    async def access_requests(
+        self,
+        info: Ctx,
+        status: AccessRequestStatus | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[requests.AccessRequest]:
+        return await requests.own_requests(info, status, first, after)
+
+    @strawberry.field(
+        description="Product instances of organizations that approved your email domain "
+        "(R-ACCESS-10), member or not: ask for one with requestProductAccess. None for a "
+        "portal-only customer (R-ACCESS-6) or an API key."
+    )
+    async def joinable_products(self, info: Ctx) -> list[requests.JoinableProduct]:
+        return await requests.joinable_products(info)
+
 
 async def _scope_target(ctx: Context, principal: Principal, scope_id: str | None) -> Target:
     if scope_id is None:
@@ -177,7 +207,7 @@ class Query:
         if row is None:
             raise NotFound()
         target = await read.target(info.context, row)  # NOT_FOUND when not visible
-        if not info.context.decide(read.feature, target).allowed:
+        if target is not None and not info.context.decide(read.feature, target).allowed:
             raise NotFound()  # never leak existence (API.md)
         return read.wrap(row)
 

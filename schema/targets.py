@@ -12,7 +12,7 @@ from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
 from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, FeatureId
 from permissions.targets import Target
-from resolvers import access, targets
+from resolvers import access, access_requests, targets
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
 from resolvers.membership import status_feature
@@ -154,6 +154,44 @@ async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[
 async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     key = await targets.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
     return [await targets.organization_target(info.context, key.organization_id)]
+
+
+# Access requests and user access settings (issue 5, R-ACCESS-10).
+
+
+async def input_configured_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """updateUserAccessSettings: the product instance. A domain approved without approval
+    puts its accounts in the product's default group, so what that group gives counts as for
+    a grant (R-ROLE-10)."""
+    input = kwargs["input"]
+    granting = any(not entry.requires_approval for entry in input.approved_domains)
+    instance_id = decode(input.product_instance_id, "ProductInstance")
+    return [await targets.product_instance_target(info.context, instance_id, granting=granting)]
+
+
+async def input_request_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
+    """approveAccessRequest, denyAccessRequest: the request's product instance."""
+    request_id = decode(kwargs["input"].request_id, "AccessRequest")
+    request = await access_requests.visible_request(info.context, request_id)
+    return [await targets.product_instance_target(info.context, request.product_instance_id)]
+
+
+async def parent_request(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    """An access request is read by who may decide it, and by its requester (no decision)."""
+    target = await access_requests.request_target(info.context, source.row)
+    return [] if target is None else [target]
+
+
+async def parent_request_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    """The requester's directory entry, read as any user is (view_users_in_organization)."""
+    row = source.row
+    user = await info.context.loaders.directory_entry.load((row.organization_id, row.account_id))
+    return [] if user is None else [await targets.target_of_user(info.context, user)]
+
+
+async def parent_request_decider(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+    decider = source.row.decided_by_id
+    return [] if decider is None else [await targets.user_target(info.context, decider)]
 
 
 # Admin roles and membership: assignAdminRole, revokeAdminRole, suspendUser, restoreUser,

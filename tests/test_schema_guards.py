@@ -35,6 +35,8 @@ ORGANIZATION_TYPES = (
     "ProductRoleGrant",
     "AuditEvent",
     "ApiKey",
+    "AccessRequest",
+    "UserAccessSettings",
     "Viewer",
     "ProductAccess",
     "AccessSource",
@@ -50,10 +52,14 @@ PUBLIC: dict[str, str] = {
     "Query.viewer": "the caller itself; Authenticated",
     "Query.node": "decides per type inside, NODE_READS (NOT_FOUND when refused)",
     "Mutation.createOrganization": "any signed-in account, R-ROLE-1; Authenticated",
+    "Mutation.requestProductAccess": "no matrix feature (API.md): a member, or an account whose "
+    "email domain was approved (R-ACCESS-10); its own finder answers NOT_FOUND to anyone else",
     "Viewer.apiKey": OWN_DATA,
     "Viewer.organizations": OWN_DATA,
     "Viewer.can": OWN_DATA + "; the engine's own decision about the caller",
     "Viewer.users": OWN_DATA,
+    "Viewer.accessRequests": OWN_DATA + "; the caller's own requests (R-ACCESS-10)",
+    "Viewer.joinableProducts": OWN_DATA + "; products approved for the caller's email domain",
 }
 KNOWN_FEATURES = frozenset({VIEW_ORGANIZATION, *(f.value for f in FeatureId)})
 VIEWER_CAN_TYPES: dict[str, TargetKind | None] = {

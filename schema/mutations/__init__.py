@@ -5,6 +5,7 @@ from strawberry.tools import merge_types
 
 from schema.mutations import (
     access,
+    access_requests,
     admin_roles,
     directory,
     group_access,
@@ -25,5 +26,6 @@ Mutation = merge_types(
         group_access.Mutations,
         admin_roles.Mutations,
         members.Mutations,
+        access_requests.Mutations,
     ),
 )

@@ -1,0 +1,200 @@
+"""updateUserAccessSettings, requestProductAccess, approveAccessRequest and denyAccessRequest:
+access through approved email domains and requests (R-ACCESS-10)."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.access_settings import AccessRequest
+from permissions.guards import Authenticated, guard
+from resolvers import access_requests, access_settings
+from resolvers import targets as find
+from resolvers.context import Context
+from schema import targets
+from schema.access_requests import AccessRequest as AccessRequestNode
+from schema.access_requests import UserAccessSettings
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run, run_row
+
+Ctx = Info[Context, None]
+APPROVE_DENY = access_requests.APPROVE_DENY_ACCESS_REQUESTS
+CONFIGURE = access_settings.CONFIGURE_USER_ACCESS_SETTINGS
+REQUEST_ID = "A pending request (organization.accessRequests)."
+
+
+@strawberry.input(description="An email domain whose accounts may join (R-ACCESS-10).")
+class ApprovedDomainInput:
+    domain: str = strawberry.field(description="Like example.com; stored lower-case.")
+    requires_approval: bool = strawberry.field(
+        default=True,
+        description="An admin approves each request first (the default); false: asking "
+        "gives the product's default access at once.",
+    )
+
+
+@strawberry.input
+class UpdateUserAccessSettingsInput(MutationInput):
+    product_instance_id: strawberry.ID
+    approved_domains: list[ApprovedDomainInput] = strawberry.field(
+        description=f"The whole new list, at most {access_settings.MAX_DOMAINS}, each domain "
+        "once; empty removes every approved domain."
+    )
+
+
+@strawberry.type
+class UpdateUserAccessSettingsPayload(Payload):
+    user_access_settings: UserAccessSettings | None = None
+
+
+@strawberry.input
+class RequestProductAccessInput(MutationInput):
+    product_instance_id: strawberry.ID = strawberry.field(
+        description="A product of your organization, or one approved for your email domain "
+        "(viewer.joinableProducts)."
+    )
+
+
+@strawberry.type
+class RequestProductAccessPayload(Payload):
+    access_request: AccessRequestNode | None = None
+
+
+@strawberry.input
+class ApproveAccessRequestInput(MutationInput):
+    request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
+
+
+@strawberry.type
+class ApproveAccessRequestPayload(Payload):
+    access_request: AccessRequestNode | None = None
+
+
+@strawberry.input
+class DenyAccessRequestInput(MutationInput):
+    request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
+
+
+@strawberry.type
+class DenyAccessRequestPayload(Payload):
+    access_request: AccessRequestNode | None = None
+
+
+def _domain(entry: ApprovedDomainInput) -> access_settings.ApprovedDomain:
+    return access_settings.ApprovedDomain(entry.domain, entry.requires_approval)
+
+
+def _settings_ids(found: access_settings.InstanceSettings) -> list[int]:
+    return [found.instance.id]
+
+
+async def _reload_settings(ids: list[int]) -> access_settings.InstanceSettings:
+    return await access_settings.instance_settings(ids[0])
+
+
+async def _request(ctx: Context, request_id: str) -> AccessRequest:
+    """The guard's finder loaded it through this request's loader: no second read."""
+    return await access_requests.visible_request(ctx, decode(request_id, "AccessRequest"))
+
+
+def _node(row: AccessRequest | None) -> AccessRequestNode | None:
+    return AccessRequestNode.of(row) if row else None
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Replace the approved email domains of a product instance (R-ACCESS-10); "
+        "none in a government cloud organization (R-ACCESS-8). "
+        "Feature: configure_user_access_settings.",
+        permission_classes=[guard(CONFIGURE, targets.input_configured_instance)],
+    )
+    async def update_user_access_settings(
+        self, info: Ctx, input: UpdateUserAccessSettingsInput
+    ) -> UpdateUserAccessSettingsPayload:
+        ctx = info.context
+        pk = decode(input.product_instance_id, "ProductInstance")
+        instance = await find.visible_instance(ctx, pk)
+        organization = await find.visible_organization(ctx, instance.organization_id)
+        wanted = [_domain(entry) for entry in input.approved_domains]
+
+        async def work() -> access_settings.InstanceSettings:
+            return await access_settings.update_user_access_settings(
+                ctx, organization, instance, wanted
+            )
+
+        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
+        outcome = await run(
+            ctx, "updateUserAccessSettings", input, work, _settings_ids, _reload_settings
+        )
+        found, errors = outcome
+        return UpdateUserAccessSettingsPayload(
+            client_mutation_id=input.client_mutation_id,
+            user_access_settings=UserAccessSettings.of(found) if found else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Ask for a product (R-ACCESS-10). A member of its organization, or an "
+        "account whose email domain the organization approved for it, may ask; NOT_FOUND for "
+        "anyone else. A domain approved without approval gives the product's default access "
+        "at once (joining the organization if needed); otherwise the request waits for an "
+        "admin. No matrix feature.",
+        permission_classes=[Authenticated],
+    )
+    async def request_product_access(
+        self, info: Ctx, input: RequestProductAccessInput
+    ) -> RequestProductAccessPayload:
+        ctx = info.context
+        pk = decode(input.product_instance_id, "ProductInstance")
+        found = await access_requests.requestable(ctx, pk)
+        row, errors = await run_row(
+            ctx,
+            "requestProductAccess",
+            input,
+            lambda: access_requests.request_product_access(ctx, found),
+            AccessRequest,
+        )
+        return RequestProductAccessPayload(
+            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Approve a pending request: the requester joins the organization if needed "
+        "and the product's default group for USER (R-ACCESS-3, R-ACCESS-10). "
+        "Feature: approve_deny_access_requests.",
+        permission_classes=[guard(APPROVE_DENY, targets.input_request_instance)],
+    )
+    async def approve_access_request(
+        self, info: Ctx, input: ApproveAccessRequestInput
+    ) -> ApproveAccessRequestPayload:
+        ctx = info.context
+        request = await _request(ctx, input.request_id)
+        row, errors = await run_row(
+            ctx,
+            "approveAccessRequest",
+            input,
+            lambda: access_requests.approve_access_request(ctx, request),
+            AccessRequest,
+        )
+        return ApproveAccessRequestPayload(
+            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Deny a pending request (R-ACCESS-10). Feature: approve_deny_access_requests.",
+        permission_classes=[guard(APPROVE_DENY, targets.input_request_instance)],
+    )
+    async def deny_access_request(
+        self, info: Ctx, input: DenyAccessRequestInput
+    ) -> DenyAccessRequestPayload:
+        ctx = info.context
+        request = await _request(ctx, input.request_id)
+        row, errors = await run_row(
+            ctx,
+            "denyAccessRequest",
+            input,
+            lambda: access_requests.deny_access_request(ctx, request),
+            AccessRequest,
+        )
+        return DenyAccessRequestPayload(
+            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
+        )
