@@ -99,7 +99,12 @@ def refuse_unlicensed(kind: AccountType, organization: Organization, field: str)
 
 
 async def join_default_group(
-    ctx: Context, user: OrgUser, instance: ProductInstance, role: str, field: str = "role"
+    ctx: Context,
+    user: OrgUser,
+    instance: ProductInstance,
+    role: str,
+    field: str = "role",
+    rule: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
 ) -> None:
     """Direct access: every default group of the role (R-ACCESS-3), as the product's own
     admin screens do when a product has several default groups."""
@@ -113,7 +118,7 @@ async def join_default_group(
             action="group.member_add",
             target_type="Group",
             target_id=group_id,
-            rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
+            rule=rule,
             after={"userId": user.id, "productInstanceId": instance.id, "role": role},
         )
 

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from models.access_settings import AccessRequest, UserAccessSetting
 from models.directory import Account, OrgUser
 from models.enums import AccessRequestStatus, UserStatus
+from models.group import Group
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import Forbidden, NotFound
@@ -26,8 +27,10 @@ from resolvers.access_settings import email_domain
 from resolvers.audit import record
 from resolvers.catalog import catalog
 from resolvers.context import Context
+from resolvers.effective_access import Path
 from resolvers.errors import DomainError, ErrorCode, refuse
 from resolvers.pages import Filter, Link
+from resolvers.product_access import describe, held_paths
 
 APPROVE_DENY_ACCESS_REQUESTS = "approve_deny_access_requests"
 ORG_ACCESS_REQUESTS = Link(
@@ -114,9 +117,9 @@ async def request_product_access(ctx: Context, found: Requestable) -> AccessRequ
         # One requester's requests are serialized on PostgreSQL (SQLite has one writer), so two
         # racing requests cannot both find no pending one.
         await Account.select_for_update().get(id=found.account.id)
-        held = await access.holdings(found.user.id, found.instance.id) if found.user else []
+        held = await held_paths(found.user.id, found.instance.id) if found.user else []
         if held:
-            raise _already_has(found.instance, held)
+            raise await _already_has(found.instance, held)
         if await AccessRequest.exists(
             product_instance_id=found.instance.id,
             account_id=found.account.id,
@@ -224,7 +227,7 @@ async def _admit(ctx: Context, request: AccessRequest, rule: str, field: str) ->
         )
     instance = await ProductInstance.get(id=request.product_instance_id)
     if not await access.holdings(user.id, instance.id):
-        await access.join_default_group(ctx, user, instance, access.DEFAULT_ROLE, field)
+        await access.join_default_group(ctx, user, instance, access.DEFAULT_ROLE, field, rule)
     return user
 
 
@@ -232,8 +235,11 @@ def _product(instance: ProductInstance) -> str:
     return catalog()[instance.product_id].name
 
 
-def _already_has(instance: ProductInstance, held: list[access.Holding]) -> DomainError:
-    via = ", ".join(h.group.name for h in held)
+async def _already_has(instance: ProductInstance, held: list[Path]) -> DomainError:
+    """Held by any path of effective access: a group, or an admin role (R-ROLE-4, ...)."""
+    ids = [p.group_id for p in held if p.group_id is not None]
+    names = {g.id: g.name for g in await Group.filter(id__in=ids)}
+    via = ", ".join(dict.fromkeys(describe(p, names) for p in held))
     return refuse(
         ErrorCode.ALREADY_HAS_ACCESS,
         f"You already have {_product(instance)} (through {via}).",

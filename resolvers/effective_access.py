@@ -77,8 +77,8 @@ EFFECTIVE = (
 )
 PATHS_OF_USERS = f"SELECT {_COLUMNS} FROM ({PATHS}) p WHERE user_id IN {{keys}}"
 EFFECTIVE_OF_USERS = f"SELECT {_COLUMNS} FROM ({EFFECTIVE}) p WHERE user_id IN {{keys}}"
-PATHS_OF_USER_AT = (
-    f"SELECT {_COLUMNS} FROM ({PATHS}) p WHERE user_id = ? AND product_instance_id = ?"
+EFFECTIVE_OF_USER_AT = (
+    f"SELECT {_COLUMNS} FROM ({EFFECTIVE}) p WHERE user_id = ? AND product_instance_id = ?"
 )
 # ProductInstance.users: one row per (product instance, user) with effective access.
 INSTANCE_USERS = f"(SELECT DISTINCT product_instance_id, user_id FROM ({EFFECTIVE}) e) AS iu"

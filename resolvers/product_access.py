@@ -13,7 +13,7 @@ from models.directory import OrgUser
 from models.enums import AdminRole, Experience
 from models.product import ProductInstance
 from permissions.errors import NotFound
-from resolvers import targets
+from resolvers import effective_access, targets
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.effective_access import (
@@ -26,7 +26,7 @@ from resolvers.effective_access import (
     exclusion,
     grouped,
 )
-from resolvers.pages import Filter
+from resolvers.pages import Filter, rows
 from resolvers.scopes import Scope
 
 VIEW_USERS = "view_users_in_organization"
@@ -251,3 +251,9 @@ def users_filter(role: str | None, kind: SourceKind | None) -> Filter | None:
         params.append(kind.value)
     where = " AND ".join(conditions)
     return Filter(f"EXISTS (SELECT 1 FROM ({EFFECTIVE}) f WHERE {where})", tuple(params))
+
+
+async def held_paths(user_id: int, product_instance_id: int) -> list[Path]:
+    """The user's effective access to one product instance, read now (in a transaction too)."""
+    found = await rows(effective_access.EFFECTIVE_OF_USER_AT, [user_id, product_instance_id])
+    return sorted((Path.of(row) for row in found), key=lambda p: p.order)

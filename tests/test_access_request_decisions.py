@@ -111,7 +111,7 @@ async def test_approving_lets_a_non_member_in_with_the_default_access_r_access_1
     assert [(e.action, e.rule) for e in events] == [
         ("access_request.approve", "approve_deny_access_requests"),
         ("user.join", "approve_deny_access_requests"),
-        ("group.member_add", "add_remove_users_from_products"),
+        ("group.member_add", "approve_deny_access_requests"),
     ]
     admin = await OrgUser.get(organization=world.org, account=world.admin)
     assert (events[0].before, events[0].after) == (

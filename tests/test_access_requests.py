@@ -109,7 +109,7 @@ async def test_a_domain_approved_without_approval_gives_the_default_access_at_on
     assert [(e.action, e.rule) for e in events] == [
         ("access_request.create", "R-ACCESS-10"),
         ("user.join", "R-ACCESS-10"),
-        ("group.member_add", "add_remove_users_from_products"),
+        ("group.member_add", "R-ACCESS-10"),
     ]
     assert events[0].after == {
         "productInstanceId": world.jira.id,
@@ -175,6 +175,18 @@ async def test_asking_for_a_product_you_hold_is_already_has_access(api: GraphQLC
     refused = await mutate(api, REQUEST, ask(instance_id(world.jira)), token)
     assert problems(refused) == [("ALREADY_HAS_ACCESS", "productInstanceId", None)]
     assert "jira-users-" in refused["errors"][0]["message"]
+    assert await rows() == before
+
+
+async def test_an_organization_admin_already_holds_every_product_r_role_4(
+    api: GraphQLClient,
+) -> None:
+    """Effective access counts, not only groups: the admin holds Jira by R-ROLE-4."""
+    world = await factories.world()
+    before = await rows()
+    refused = await mutate(api, REQUEST, ask(instance_id(world.jira)), world.admin_token)
+    assert problems(refused) == [("ALREADY_HAS_ACCESS", "productInstanceId", None)]
+    assert "the ORG_ADMIN role (R-ROLE-4)" in refused["errors"][0]["message"]
     assert await rows() == before
 
 
