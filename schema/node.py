@@ -1,0 +1,99 @@
+"""What every node type shares: the Node interface, the catalog types, the guards, and the
+helpers that load a node's children through the request's DataLoaders.
+
+The node types live in modules of their own (organization, places, people, records); each
+module imports the ones before it and names the later ones lazily (strawberry.lazy), since
+the types refer to each other both ways. `schema.nodes` gathers them."""
+
+from collections.abc import Callable
+from typing import Self, TypeVar
+
+import strawberry
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from permissions.engine import VIEW_ORGANIZATION
+from permissions.errors import NotFound
+from permissions.guards import guard, list_guard
+from resolvers.catalog import catalog
+from resolvers.context import Context
+from resolvers.scopes import Scope
+from resolvers.targets import organization_target
+from schema import targets
+
+Ctx = Info[Context, None]
+R = TypeVar("R")
+W = TypeVar("W")
+VIEW_USERS_FEATURE = "view_users_in_organization"
+# Members see their organization's structure; the directory needs view_users_in_organization,
+# decided on the object itself (a SCOPED role sees what lies in its scope) or, for
+# organization-wide lists, on the organization with the list narrowed to the caller's reach.
+MEMBER_OF_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_organization)
+MEMBER_OF_SITE = guard(VIEW_ORGANIZATION, targets.parent_site)
+MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, targets.parent_instance)
+MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
+MEMBER_OF_GROUP_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_group)
+MEMBER_OF_USER_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_user)
+VIEWER_CAN = "What you may do here: one boolean per matrix feature, as the guards decide."
+VIEW_DIRECTORY = list_guard(VIEW_USERS_FEATURE, targets.parent_organization)
+VIEW_INSTANCE_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance)
+VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user)
+VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group)
+VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
+VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
+UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
+APPROVE_DENY_REQUESTS = list_guard("approve_deny_access_requests", targets.parent_organization)
+CONFIGURE_ACCESS_SETTINGS = list_guard(
+    "configure_user_access_settings", targets.parent_organization
+)
+
+
+@strawberry.interface(description="An object with an opaque global id; fetch it with node(id).")
+class Node:
+    id: strawberry.ID
+
+
+@strawberry.type(description="A product role offered by a product.")
+class ProductRole:
+    key: str
+    name: str
+    billable: bool = strawberry.field(description="Whether holding it counts towards the plan.")
+
+
+@strawberry.type(description="A product of the catalog (data, not code).")
+class Product:
+    key: str
+    name: str
+    family: str | None
+    anonymous_access_supported: bool
+    roles: list[ProductRole]
+
+    @classmethod
+    def of(cls, key: str) -> Self:
+        entry = catalog()[key]
+        roles = [ProductRole(key=r.key, name=r.name, billable=r.billable) for r in entry.roles]
+        return cls(
+            key=entry.key,
+            name=entry.name,
+            family=entry.family,
+            anonymous_access_supported=entry.anonymous_access_supported,
+            roles=roles,
+        )
+
+
+async def directory_scope(info: Ctx, organization_id: int) -> Scope | None:
+    organization = await organization_target(info.context, organization_id)
+    return info.context.scope(VIEW_USERS_FEATURE, organization)
+
+
+async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
+    row = await loader.load(pk)
+    if row is None:  # deleted between reading the parent and the child
+        raise NotFound()
+    return wrap(row)
+
+
+async def load_all(
+    loader: DataLoader[int, R | None], ids: list[int], wrap: Callable[[R], W]
+) -> list[W | None]:
+    return [wrap(row) if row is not None else None for row in await loader.load_many(ids)]

@@ -1,0 +1,221 @@
+"""Organization: the top of the graph, with its sites, directory, groups, admins, audit log,
+API keys, access requests and user access settings (API.md)."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+
+from models import organization
+from resolvers import pages
+from resolvers.audit import audit_filter
+from resolvers.targets import organization_target
+from schema import abilities
+from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.enums import AccessRequestStatus, Experience
+from schema.ids import encode
+from schema.node import (
+    APPROVE_DENY_REQUESTS,
+    CONFIGURE_ACCESS_SETTINGS,
+    MEMBER_OF_ORGANIZATION,
+    UPDATE_API_KEYS,
+    VIEW_AUDIT_LOG,
+    VIEW_DIRECTORY,
+    VIEWER_CAN,
+    Ctx,
+    Node,
+    directory_scope,
+    load_all,
+)
+from schema.records import ApiKey, AuditEvent
+
+if TYPE_CHECKING:
+    from schema.access_requests import AccessRequest, UserAccessSettings
+    from schema.people import AdminRoleAssignment, Group, User
+    from schema.places import Site
+
+# Types defined after this module (they refer back to Organization) are named lazily and
+# imported where they are used.
+LazySite = Annotated["Site", strawberry.lazy("schema.places")]
+LazyUser = Annotated["User", strawberry.lazy("schema.people")]
+LazyGroup = Annotated["Group", strawberry.lazy("schema.people")]
+LazyAdminRoleAssignment = Annotated["AdminRoleAssignment", strawberry.lazy("schema.people")]
+AccessRequestType = Annotated["AccessRequest", strawberry.lazy("schema.access_requests")]
+UserAccessSettingsType = Annotated["UserAccessSettings", strawberry.lazy("schema.access_requests")]
+
+
+@strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")
+class Organization(Node):
+    row: strawberry.Private[organization.Organization]
+    name: str
+    experience: Experience
+    government_cloud: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: organization.Organization) -> Self:
+        return cls(
+            id=strawberry.ID(encode("Organization", row.id)),
+            row=row,
+            name=row.name,
+            experience=row.experience,
+            government_cloud=row.government_cloud,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(
+        description="Sites of the organization. Members (view_organization).",
+        permission_classes=[MEMBER_OF_ORGANIZATION],
+    )
+    async def sites(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[LazySite]:
+        from schema.places import Site  # defined after this module
+
+        return await paginate(
+            info,
+            pages.ORG_SITES,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.site, ids, Site.of),
+        )
+
+    @strawberry.field(
+        description="The directory. Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
+    )
+    async def users(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[LazyUser]:
+        from schema.people import User  # defined after this module
+
+        return await paginate(
+            info,
+            pages.ORG_USERS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.user, ids, User.of),
+            await directory_scope(info, self.row.id),
+        )
+
+    @strawberry.field(
+        description="Groups. Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
+    )
+    async def groups(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[LazyGroup]:
+        from schema.people import Group  # defined after this module
+
+        return await paginate(
+            info,
+            pages.ORG_GROUPS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.group, ids, Group.of),
+            await directory_scope(info, self.row.id),
+        )
+
+    @strawberry.field(
+        description="Admin role assignments. "
+        "Feature: view_users_in_organization (SCOPED: narrowed).",
+        permission_classes=[VIEW_DIRECTORY],
+    )
+    async def admins(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[LazyAdminRoleAssignment]:
+        from schema.people import AdminRoleAssignment  # defined after this module
+
+        return await paginate(
+            info,
+            pages.ORG_ADMINS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.role_assignment, ids, AdminRoleAssignment.of),
+            await directory_scope(info, self.row.id),
+        )
+
+    @strawberry.field(
+        description="Audit log, newest first (R-AUDIT-1). Filters: `action` (exact, or a "
+        "prefix ending in a dot, like `group.`), `actor` (an email or `api-key:<name>`), and "
+        "`since` (inclusive) / `until` (exclusive) with a time zone. "
+        "Feature: view_org_audit_log.",
+        permission_classes=[VIEW_AUDIT_LOG],
+    )
+    async def audit_log(
+        self,
+        info: Ctx,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Connection[AuditEvent]:
+        return await paginate(
+            info,
+            pages.ORG_AUDIT_LOG,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
+            where=audit_filter(action, actor, since, until),
+        )
+
+    @strawberry.field(
+        description="API keys (never their secrets). Feature: update_api_keys.",
+        permission_classes=[UPDATE_API_KEYS],
+    )
+    async def api_keys(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[ApiKey]:
+        return await paginate(
+            info,
+            pages.ORG_API_KEYS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.api_key, ids, ApiKey.of),
+        )
+
+    @strawberry.field(
+        description="Requests for product access, newest first, of one status if given "
+        "(R-ACCESS-10). Feature: approve_deny_access_requests (SCOPED: narrowed to your "
+        "sites' products).",
+        permission_classes=[APPROVE_DENY_REQUESTS],
+    )
+    async def access_requests(
+        self,
+        info: Ctx,
+        status: AccessRequestStatus | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[AccessRequestType]:
+        from schema import access_requests  # defined after this module
+
+        return await access_requests.organization_requests(info, self.row.id, status, first, after)
+
+    @strawberry.field(
+        description="User access settings: the approved email domains of each product that has "
+        "some (R-ACCESS-10). Feature: configure_user_access_settings (SCOPED: narrowed to "
+        "your products).",
+        permission_classes=[CONFIGURE_ACCESS_SETTINGS],
+    )
+    async def user_access_settings(self, info: Ctx) -> list[UserAccessSettingsType]:
+        from schema import access_requests  # defined after this module
+
+        return await access_requests.organization_settings(info, self.row.id)
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.OrganizationViewerCan,
+        permission_classes=[MEMBER_OF_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await organization_target(info.context, self.row.id)
+        kind, features = abilities.OrganizationViewerCan, abilities.ORGANIZATION_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)

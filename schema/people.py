@@ -1,0 +1,243 @@
+"""The directory: users, groups, the product roles groups hold, admin role assignments."""
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+import strawberry
+
+from models import admin_role, directory, group
+from resolvers import pages, product_access
+from resolvers import targets as find
+from schema import abilities
+from schema.access import ProductAccess, ProductBilling
+from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.enums import AccountType, AdminRole, UserStatus
+from schema.ids import encode
+from schema.node import (
+    MEMBER_OF_GRANT,
+    MEMBER_OF_GROUP_ORGANIZATION,
+    MEMBER_OF_USER_ORGANIZATION,
+    VIEW_ASSIGNMENT,
+    VIEW_GROUP,
+    VIEW_USER,
+    VIEWER_CAN,
+    Ctx,
+    Node,
+    directory_scope,
+    load_all,
+    one,
+)
+from schema.organization import Organization
+from schema.places import ProductInstance, Site
+
+
+@strawberry.type(description="An account in the directory of one organization.")
+class User(Node):
+    row: strawberry.Private[directory.OrgUser]
+    email: str
+    display_name: str
+    account_type: AccountType
+    managed: bool
+    status: UserStatus
+
+    @classmethod
+    def of(cls, row: directory.OrgUser) -> Self:
+        account = row.account
+        return cls(
+            id=strawberry.ID(encode("User", row.id)),
+            row=row,
+            email=account.email,
+            display_name=account.display_name,
+            account_type=account.account_type,
+            managed=account.managed,
+            status=row.status,
+        )
+
+    @strawberry.field(permission_classes=[VIEW_USER])
+    async def organization(self, info: Ctx) -> Organization:
+        return await one(
+            info.context.loaders.organization, self.row.organization_id, Organization.of
+        )
+
+    @strawberry.field(
+        description="Groups the user is a member of. Feature: view_users_in_organization "
+        "(SCOPED: narrowed; everyone sees all of their own).",
+        permission_classes=[VIEW_USER],
+    )
+    async def groups(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection["Group"]:
+        own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
+        return await paginate(
+            info,
+            pages.USER_GROUPS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.group, ids, Group.of),
+            None if own else await directory_scope(info, self.row.organization_id),
+        )
+
+    @strawberry.field(
+        description="Admin roles the user holds, with their scopes. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_USER],
+    )
+    async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
+        rows = await info.context.loaders.roles_by_user.load(self.row.id)
+        return [AdminRoleAssignment.of(r) for r in rows]
+
+    @strawberry.field(
+        description="Effective access: every product role the user can use, with every source "
+        "(DEFAULT_GROUP, GROUP, ADMIN_ROLE, SITE_ROLE). Empty for portal-only customers "
+        "(R-ACCESS-6) and users who are not active (R-ACCESS-11). Feature: "
+        "view_users_in_organization (SCOPED: the products in scope; everyone sees their own).",
+        permission_classes=[VIEW_USER],
+    )
+    async def product_access(self, info: Ctx) -> list[ProductAccess]:
+        found = await product_access.product_access(info.context, self.row)
+        return [ProductAccess.of(access, self.row) for access in found]
+
+    @strawberry.field(
+        description="Per product instance where the user holds access or an admin role: "
+        "whether they count towards its plan, and why. Feature: view_users_in_organization "
+        "(SCOPED: the products in scope; everyone sees their own).",
+        permission_classes=[VIEW_USER],
+    )
+    async def billing(self, info: Ctx) -> list[ProductBilling]:
+        return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.UserViewerCan,
+        permission_classes=[MEMBER_OF_USER_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_user(info.context, self.row)
+        kind, features = abilities.UserViewerCan, abilities.USER_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
+
+
+@strawberry.type(description="A product role held on a product instance.")
+class ProductRoleGrant:
+    row: strawberry.Private[group.GroupProductRole | group.DefaultGroup]
+    role: str
+
+    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
+    async def product_instance(self, info: Ctx) -> ProductInstance:
+        return await one(
+            info.context.loaders.product_instance, self.row.product_instance_id, ProductInstance.of
+        )
+
+
+@strawberry.type(description="A group: members and the product roles they hold through it.")
+class Group(Node):
+    row: strawberry.Private[group.Group]
+    name: str
+    description: str
+    protected: bool = strawberry.field(description="org-admins: never deleted (R-ROLE-15).")
+
+    @classmethod
+    def of(cls, row: group.Group) -> Self:
+        return cls(
+            id=strawberry.ID(encode("Group", row.id)),
+            row=row,
+            name=row.name,
+            description=row.description,
+            protected=row.protected,
+        )
+
+    @strawberry.field(
+        description="The site of an ORIGINAL group; null when organization-level.",
+        permission_classes=[VIEW_GROUP],
+    )
+    async def site(self, info: Ctx) -> Site | None:
+        if self.row.site_id is None:
+            return None
+        return await one(info.context.loaders.site, self.row.site_id, Site.of)
+
+    @strawberry.field(
+        description="Members. Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
+    async def members(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[User]:
+        return await paginate(
+            info,
+            pages.GROUP_MEMBERS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.user, ids, User.of),
+        )
+
+    @strawberry.field(
+        description="Product roles members hold through this group (R-ACCESS-1). "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
+    async def product_roles(self, info: Ctx) -> list[ProductRoleGrant]:
+        rows = await info.context.loaders.product_roles_by_group.load(self.row.id)
+        return [ProductRoleGrant(row=r, role=r.role) for r in rows]
+
+    @strawberry.field(
+        description="Product roles this group is a default group for. "
+        "Feature: view_users_in_organization.",
+        permission_classes=[VIEW_GROUP],
+    )
+    async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
+        rows = await info.context.loaders.default_for_by_group.load(self.row.id)
+        return [ProductRoleGrant(row=r, role=r.role) for r in rows]
+
+    @strawberry.field(
+        description=VIEWER_CAN,
+        graphql_type=abilities.GroupViewerCan,
+        permission_classes=[MEMBER_OF_GROUP_ORGANIZATION],
+    )
+    async def viewer_can(self, info: Ctx) -> Any:
+        target = await find.target_of_group(info.context, self.row)
+        kind, features = abilities.GroupViewerCan, abilities.GROUP_FEATURES
+        return abilities.viewer_can(info.context, kind, features, target)
+
+
+AdminRoleScope = Annotated[
+    Organization | Site | ProductInstance, strawberry.union("AdminRoleScope")
+]
+
+
+@strawberry.type(description="An admin role held by a user over a scope.")
+class AdminRoleAssignment(Node):
+    row: strawberry.Private[admin_role.RoleAssignment]
+    role: AdminRole
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: admin_role.RoleAssignment) -> Self:
+        return cls(
+            id=strawberry.ID(encode("AdminRoleAssignment", row.id)),
+            row=row,
+            role=row.role,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(permission_classes=[VIEW_ASSIGNMENT])
+    async def user(self, info: Ctx) -> User:
+        return await one(info.context.loaders.user, self.row.user_id, User.of)
+
+    @strawberry.field(
+        description="The organization, site or product instance it covers.",
+        permission_classes=[VIEW_ASSIGNMENT],
+    )
+    async def scope(self, info: Ctx) -> AdminRoleScope:
+        if self.row.product_instance_id is not None:
+            return await one(
+                info.context.loaders.product_instance,
+                self.row.product_instance_id,
+                ProductInstance.of,
+            )
+        if self.row.site_id is not None:
+            return await one(info.context.loaders.site, self.row.site_id, Site.of)
+        return await one(
+            info.context.loaders.organization, self.row.organization_id, Organization.of
+        )
