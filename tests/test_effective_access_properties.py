@@ -631,7 +631,7 @@ def describe(spec: OrgSpec) -> str:
     max_examples=60,
     deadline=None,
     derandomize=True,  # the same examples on every run: CI is reproducible
-    database=None,  # no .hypothesis/ folder in the work tree
+    database=None,  # no saved failures replayed: every run is the same 60 examples
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(spec=organizations())
