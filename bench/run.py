@@ -170,17 +170,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small and medium, fewer requests")
     parser.add_argument("--reuse", action="store_true", help="reuse data generated earlier")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--requests", type=int, help="timed requests per kind (200; quick 40)")
+    parser.add_argument("--requests", type=int, help="timed requests per kind (500; quick 40)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--chart", type=Path, default=REPO / "bench" / "latency.png")
     args = parser.parse_args(argv)
     sizes = (args.sizes or ("small,medium" if args.quick else ",".join(SIZES))).split(",")
     settings = Settings(
-        requests=args.requests or (40 if args.quick else 200),
+        requests=args.requests or (40 if args.quick else 500),
         warmup=5 if args.quick else 20,
         concurrency=args.concurrency,
-        max_seconds=15.0 if args.quick else 60.0,
+        max_seconds=15.0 if args.quick else 120.0,
         seed=args.seed,
         reuse=args.reuse,
     )
