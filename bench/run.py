@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--chart", type=Path, default=REPO / "bench" / "latency.png")
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the servers started below are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sizes = (args.sizes or ("small,medium" if args.quick else ",".join(SIZES))).split(",")
     settings = Settings(
         requests=args.requests or (40 if args.quick else 500),

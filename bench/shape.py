@@ -80,7 +80,7 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", 1_000, 50, 2, 100, 300),
+    "small": Size("small", 1_000, 50, 2, 100, 600),
     "medium": Size("medium", 10_000, 500, 10, 1_000, 1_500),
     "large": Size("large", 100_000, 5_000, 50, 10_000, 3_000),
 }
@@ -256,10 +256,15 @@ def _samples(found: Plan, rng: random.Random, members: dict[int, set[int]]) -> N
     """Users for the read requests, and (user, product instance) pairs for grants: users with
     no admin role, without any access to that instance (they get it through its default group)."""
     plain = [u for u in found.licensed if u not in found.admins]
-    chosen = rng.sample(plain, found.size.sample + found.size.grants)
-    found.sample_user_ids = sorted(chosen[: found.size.sample])
+    found.sample_user_ids = sorted(rng.sample(plain, found.size.sample))
     every = [i for i, _, _ in found.instances]
-    for user in chosen[found.size.sample :]:
+    # Drawn independently of the sample (the two may overlap): the grants run after the reads.
+    candidates = rng.sample(plain, len(plain))
+    for user in candidates:
         held = set().union(*(found.gives.get(g, set()) for g in members.get(user, ())))
         lacking = [i for i in every if i not in held]
-        found.grant_pairs.append((user, rng.choice(lacking)))
+        if lacking:  # a user may already hold every product of a small organization
+            found.grant_pairs.append((user, rng.choice(lacking)))
+        if len(found.grant_pairs) == found.size.grants:
+            return
+    raise ValueError(f"only {len(found.grant_pairs)} users lack a product to be granted")
