@@ -38,3 +38,6 @@ class OrgUser(Model):
     class Meta:
         table = "org_user"
         unique_together = (("organization", "account"),)
+        # Every request with a personal token reads the account's entries by account_id
+        # (permissions/auth.py); the unique pair above leads with organization_id.
+        indexes = (("account_id",),)

@@ -12,6 +12,7 @@ class Settings:
     database_url: str
     graphiql: bool
     log_level: str
+    count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
 
 
 def load_settings() -> Settings:
@@ -19,4 +20,5 @@ def load_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL") or f"sqlite://{DEFAULT_SQLITE_PATH}",
         graphiql=os.environ.get("PORTCULLIS_GRAPHIQL", "1") not in ("0", "false", "no"),
         log_level=os.environ.get("PORTCULLIS_LOG_LEVEL", "info"),
+        count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in ("1", "true", "yes"),
     )

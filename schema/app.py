@@ -22,6 +22,7 @@ from tortoise import connections
 from tortoise.exceptions import BaseORMException
 
 from permissions.auth import authenticate
+from portcullis import sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes
@@ -107,6 +108,16 @@ async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+def _sql_count_route() -> Route:
+    """Benchmarks only (PORTCULLIS_COUNT_SQL=1): the statements run since start-up."""
+    counter = sql_count.install()
+
+    async def count(_: Request) -> JSONResponse:
+        return JSONResponse({"statements": counter.statements})
+
+    return Route("/debug/sql-count", count, methods=["GET"])
+
+
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """The ASGI app. With manage_database it migrates and opens the database on start-up."""
 
@@ -128,4 +139,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    if settings.count_sql:
+        routes.append(_sql_count_route())
     return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
