@@ -125,11 +125,20 @@ async def reset_grants(manifest: Manifest) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--size", choices=sorted(SIZES), required=True)
-    parser.add_argument("--database-url", required=True, help="sqlite://PATH or postgres://...")
+    parser.add_argument("--size", choices=sorted(SIZES))
+    parser.add_argument("--database-url", help="sqlite://PATH or postgres://...")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, help="manifest file (default: bench/data/NAME.json)")
+    parser.add_argument(
+        "--reset-grants", type=Path, metavar="MANIFEST", help="only undo an earlier run's grants"
+    )
     args = parser.parse_args(argv)
+    if args.reset_grants is not None:
+        left = asyncio.run(reset_grants(Manifest.read(args.reset_grants)))
+        print(f"grants undone; {left:,} memberships")
+        return
+    if args.size is None or args.database_url is None:
+        parser.error("--size and --database-url are required to generate")
     manifest = asyncio.run(generate(args.size, args.database_url, args.seed))
     out = args.out or DATA_DIR / f"{bulk.database_name(args.database_url)}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,6 @@ report: bench/RESULTS.md and bench/latency.png (bench/report.py).
 """
 
 import argparse
-import asyncio
 import json
 import random
 import signal
@@ -29,7 +28,7 @@ import httpx
 from bench import report, versus_casbin
 from bench.engine import DEFAULT_DECISIONS, QUICK_DECISIONS
 from bench.engine import report as engine_report
-from bench.generate import DEFAULT_SEED, Manifest, reset_grants
+from bench.generate import DEFAULT_SEED, Manifest
 from bench.queries import KINDS, Kind
 from bench.server import REPO, Server, baseline_command, free_port, portcullis_command, running
 from bench.shape import SIZES
@@ -70,7 +69,9 @@ def prepare(database: str, size: str, settings: Settings) -> Manifest:
     if settings.reuse and manifest_path.exists():
         manifest = Manifest.read(manifest_path)
         if manifest["seed"] == settings.seed:
-            asyncio.run(reset_grants(manifest))
+            # A process of its own, as generating: Tortoise keeps one database per process.
+            command = [sys.executable, "-m", "bench.generate", "--reset-grants", str(manifest_path)]
+            subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
             print(f"  reusing {manifest_path.name}", flush=True)
             return manifest
     url = database_url(database, size)
