@@ -18,7 +18,7 @@ from permissions.errors import NotFound
 from permissions.targets import Target
 from resolvers import targets
 from resolvers.audit import record
-from resolvers.catalog import catalog
+from resolvers.catalog import catalog, product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 
@@ -130,7 +130,7 @@ async def _default_group_ids(instance: ProductInstance, role: str, field: str) -
     if not defaults:
         raise refuse(
             ErrorCode.INVALID_INPUT,
-            f"{_product(instance)} has no default group for {role}: give the role through "
+            f"{product_name(instance)} has no default group for {role}: give the role through "
             "a group instead.",
             field=field,
         )
@@ -176,7 +176,7 @@ async def change_product_role(
         if not leaving:
             raise refuse(
                 ErrorCode.ALREADY_HAS_ACCESS,
-                f"{_email(user)} already has {_product(instance)} as {role}.",
+                f"{_email(user)} already has {product_name(instance)} as {role}.",
                 field="role",
                 rule="R-ACCESS-4",
             )
@@ -198,7 +198,7 @@ async def revoke_product_access(
         if protected:
             raise refuse(
                 ErrorCode.PROTECTED_GROUP,
-                f"{_email(user)} holds {_product(instance)} through {protected[0]}, which "
+                f"{_email(user)} holds {product_name(instance)} through {protected[0]}, which "
                 "follows the organization admin role: change it with revokeAdminRole.",
                 field="userId",
                 rule="R-ROLE-4",
@@ -207,7 +207,7 @@ async def revoke_product_access(
         if not removed and not idempotent:
             raise refuse(
                 ErrorCode.NO_SUCH_ACCESS,
-                f"{_email(user)} has no access to {_product(instance)}.",
+                f"{_email(user)} has no access to {product_name(instance)}.",
                 field="productInstanceId",
             )
     return removed
@@ -272,7 +272,7 @@ async def _leave(ctx: Context, user: OrgUser, instance: ProductInstance, holding
 def _already_has(user: OrgUser, instance: ProductInstance, held: list[Holding]) -> DomainError:
     via = ", ".join(f"{'/'.join(sorted(h.roles))} through {h.group.name}" for h in held)
     message = (
-        f"{_email(user)} already has {_product(instance)} ({via}). To change the role, "
+        f"{_email(user)} already has {product_name(instance)} ({via}). To change the role, "
         "use changeProductRole (R-ACCESS-4)."
     )
     if not any(h.default_roles for h in held):
@@ -283,11 +283,11 @@ def _already_has(user: OrgUser, instance: ProductInstance, held: list[Holding]) 
 
 
 def _no_direct_access(user: OrgUser, instance: ProductInstance, held: list[Holding]) -> DomainError:
-    message = f"{_email(user)} has no access to {_product(instance)}."
+    message = f"{_email(user)} has no access to {product_name(instance)}."
     if held:
         names = ", ".join(h.group.name for h in held)
         message = (
-            f"{_email(user)} has {_product(instance)} only through groups ({names}), not "
+            f"{_email(user)} has {product_name(instance)} only through groups ({names}), not "
             "directly: change the group instead."
         )
     return refuse(ErrorCode.NO_SUCH_ACCESS, message, field="productInstanceId")
@@ -295,10 +295,6 @@ def _no_direct_access(user: OrgUser, instance: ProductInstance, held: list[Holdi
 
 async def _organization(ctx: Context, instance: ProductInstance) -> Organization:
     return await targets.visible_organization(ctx, instance.organization_id)
-
-
-def _product(instance: ProductInstance) -> str:
-    return catalog()[instance.product_id].name
 
 
 def _email(user: OrgUser) -> str:

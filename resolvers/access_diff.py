@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from models.group import GroupMembership
 from resolvers.effective_access import EFFECTIVE, billable_count_sql, billable_roles
-from resolvers.pages import rows
+from resolvers.pages import placeholders, rows
 
 R = TypeVar("R")
 # (user id, product instance id, role)
@@ -57,8 +57,7 @@ async def effective_of(user_ids: Sequence[int]) -> Held:
     found: set[tuple[int, int, str]] = set()
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start : start + CHUNK]
-        marks = "(" + ",".join("?" * len(chunk)) + ")"
-        for row in await rows(HELD_SQL.format(keys=marks), chunk):
+        for row in await rows(HELD_SQL.format(keys=placeholders(chunk)), chunk):
             found.add((int(row["user_id"]), int(row["product_instance_id"]), str(row["role"])))
     return frozenset(found)
 
@@ -67,7 +66,7 @@ async def billable_counts(instance_ids: Sequence[int]) -> dict[int, int]:
     unique = sorted(set(instance_ids))
     if not unique:
         return {}
-    sql, roles = billable_count_sql("(" + ",".join("?" * len(unique)) + ")")
+    sql, roles = billable_count_sql(placeholders(unique))
     return {int(r["k"]): int(r["n"]) for r in await rows(sql, [*roles, *unique])}
 
 

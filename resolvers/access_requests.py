@@ -25,7 +25,7 @@ from permissions.targets import Target
 from resolvers import access, scopes, targets
 from resolvers.access_settings import email_domain
 from resolvers.audit import record
-from resolvers.catalog import catalog
+from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.effective_access import Path
 from resolvers.errors import DomainError, ErrorCode, refuse
@@ -231,10 +231,6 @@ async def _admit(ctx: Context, request: AccessRequest, rule: str, field: str) ->
     return user
 
 
-def _product(instance: ProductInstance) -> str:
-    return catalog()[instance.product_id].name
-
-
 async def _already_has(instance: ProductInstance, held: list[Path]) -> DomainError:
     """Held by any path of effective access: a group, or an admin role (R-ROLE-4, ...)."""
     ids = [p.group_id for p in held if p.group_id is not None]
@@ -242,7 +238,7 @@ async def _already_has(instance: ProductInstance, held: list[Path]) -> DomainErr
     via = ", ".join(dict.fromkeys(describe(p, names) for p in held))
     return refuse(
         ErrorCode.ALREADY_HAS_ACCESS,
-        f"You already have {_product(instance)} (through {via}).",
+        f"You already have {product_name(instance)} (through {via}).",
         field="productInstanceId",
     )
 
@@ -250,6 +246,6 @@ async def _already_has(instance: ProductInstance, held: list[Path]) -> DomainErr
 def _pending(instance: ProductInstance) -> DomainError:
     return refuse(
         ErrorCode.DUPLICATE,
-        f"You already asked for {_product(instance)}; an admin has not decided yet.",
+        f"You already asked for {product_name(instance)}; an admin has not decided yet.",
         field="productInstanceId",
     )

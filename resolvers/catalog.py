@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 import models
-from models.product import Product
+from models.product import Product, ProductInstance
 
 CATALOG_FILE = Path(models.__file__).with_name("catalog.yaml")
 
@@ -50,6 +50,11 @@ def catalog() -> dict[str, CatalogProduct]:
         )
         for entry in raw["products"]
     }
+
+
+def product_name(instance: ProductInstance) -> str:
+    """The catalog name of an installed product, for messages: `Jira Service Management`."""
+    return catalog()[instance.product_id].name
 
 
 async def sync_catalog() -> None:

@@ -24,6 +24,7 @@ from enum import StrEnum
 from models.directory import Account, OrgUser
 from models.enums import AccountType, AdminRole, UserStatus
 from resolvers.catalog import catalog
+from resolvers.pages import placeholders
 
 JIRA_FAMILY = "jira"
 # The product roles an admin role implies (R-ROLE-4, R-ROLE-12, R-ROLE-13).
@@ -92,10 +93,10 @@ def billable_roles() -> tuple[str, ...]:
 def billable_count_sql(keys: str) -> tuple[str, tuple[str, ...]]:
     """Billable users per product instance (parameters: the roles, then the keys)."""
     roles = billable_roles()
-    marks = ",".join("?" * len(roles))
     sql = (
         "SELECT product_instance_id AS k, COUNT(DISTINCT user_id) AS n "
-        f"FROM ({EFFECTIVE}) e WHERE role IN ({marks}) AND product_instance_id IN {keys} "
+        f"FROM ({EFFECTIVE}) e WHERE role IN {placeholders(roles)} "
+        f"AND product_instance_id IN {keys} "
         "GROUP BY product_instance_id"
     )
     return sql, roles

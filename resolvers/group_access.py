@@ -18,9 +18,10 @@ from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.product import ProductInstance
 from resolvers.access import role_problem
 from resolvers.audit import record
+from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
-from resolvers.groups import last_default_problem, lock_groups, lock_instances, product_name
+from resolvers.groups import last_default_problem, lock_groups, lock_instances
 
 ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 CONFIGURE_DEFAULT_GROUPS = "configure_default_groups"

@@ -14,7 +14,7 @@ from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
 from resolvers.audit import record
-from resolvers.catalog import catalog
+from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.validation import clean_name
@@ -38,10 +38,6 @@ async def lock_instances(ids: set[int]) -> dict[int, ProductInstance]:
     """Taken before any group lock, so two mutations never wait on each other in a circle."""
     rows = await ProductInstance.select_for_update().filter(id__in=sorted(ids)).order_by("id")
     return {row.id: row for row in rows}
-
-
-def product_name(instance: ProductInstance) -> str:
-    return catalog()[instance.product_id].name
 
 
 async def create_group(

@@ -21,7 +21,16 @@ from resolvers.effective_access import (
     Path,
     billable_count_sql,
 )
-from resolvers.pages import CountKey, Link, Page, PageKey, count_children, load_pages, rows
+from resolvers.pages import (
+    CountKey,
+    Link,
+    Page,
+    PageKey,
+    count_children,
+    load_pages,
+    placeholders,
+    rows,
+)
 from resolvers.scopes import USER_SCOPE
 
 M = TypeVar("M", bound=Model)
@@ -47,17 +56,13 @@ def many_by(model: type[M], column: str, order: str = "id") -> DataLoader[int, l
     return DataLoader(load_fn=load)
 
 
-def _marks(keys: list[int]) -> str:
-    return "(" + ",".join("?" * len(keys)) + ")"
-
-
 def reached(sql: str) -> DataLoader[int, frozenset[int]]:
     """`sql` selects (k, v) pairs for the keys in `{keys}`; each key gets the set of its v."""
 
     async def load(keys: list[int]) -> Sequence[frozenset[int]]:
         unique = sorted(set(keys))
         found: dict[int, set[int]] = defaultdict(set)
-        for row in await rows(sql.format(keys=_marks(unique)), unique):
+        for row in await rows(sql.format(keys=placeholders(unique)), unique):
             if row["v"] is not None:
                 found[int(row["k"])].add(int(row["v"]))
         return [frozenset(found.get(k, ())) for k in keys]
@@ -71,7 +76,7 @@ def paths_by_user(sql: str) -> DataLoader[int, list[Path]]:
     async def load(keys: list[int]) -> Sequence[list[Path]]:
         unique = sorted(set(keys))
         found: dict[int, list[Path]] = defaultdict(list)
-        for row in await rows(sql.format(keys=_marks(unique)), unique):
+        for row in await rows(sql.format(keys=placeholders(unique)), unique):
             path = Path.of(row)
             found[path.user_id].append(path)
         return [found.get(k, []) for k in keys]
@@ -84,7 +89,7 @@ def billable_users() -> DataLoader[int, int]:
 
     async def load(keys: list[int]) -> Sequence[int]:
         unique = sorted(set(keys))
-        sql, roles = billable_count_sql(_marks(unique))
+        sql, roles = billable_count_sql(placeholders(unique))
         counts = {int(r["k"]): int(r["n"]) for r in await rows(sql, [*roles, *unique])}
         return [counts.get(k, 0) for k in keys]
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from tortoise import connections
 
-from resolvers import effective_access, scopes
+from resolvers import scopes
 from resolvers.scopes import Scope
 
 
@@ -72,7 +72,8 @@ def _numbered(sql: str) -> str:
     return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-def _in(values: Sequence[int]) -> str:
+def placeholders(values: Sequence[Any]) -> str:
+    """`(?,?,?)` for an IN list of these values (never empty here)."""
     return "(" + ",".join("?" * len(values)) + ")"
 
 
@@ -116,7 +117,8 @@ async def _page_rows(
         "SELECT p, c FROM ("
         f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
         f"(PARTITION BY {link.parent} ORDER BY {link.child} {direction}) AS rn "
-        f"FROM {link.source} WHERE {link.parent} IN {_in(parents)}{cursor_filter}{narrowing}"
+        f"FROM {link.source} WHERE {link.parent} IN {placeholders(parents)}"
+        f"{cursor_filter}{narrowing}"
         f") ranked WHERE rn <= ? ORDER BY p, rn"
     )
     cursor = [after] if after is not None else []
@@ -144,7 +146,7 @@ async def count_children(link: Link, keys: Sequence[CountKey]) -> list[int]:
         narrowing, scope_params = _narrowing(link, scope, where)
         sql = (
             f"SELECT {link.parent} AS p, COUNT(*) AS n FROM {link.source} "
-            f"WHERE {link.parent} IN {_in(unique)}{narrowing} GROUP BY {link.parent}"
+            f"WHERE {link.parent} IN {placeholders(unique)}{narrowing} GROUP BY {link.parent}"
         )
         for row in await rows(sql, [*unique, *scope_params]):
             counts[CountKey(int(row["p"]), scope, where)] = int(row["n"])
@@ -165,5 +167,3 @@ INSTANCE_GROUPS = Link(
     "product_instance_id",
     "group_id",
 )
-# Users with effective access to a product instance (resolvers/effective_access.py).
-INSTANCE_USERS = Link(effective_access.INSTANCE_USERS, "product_instance_id", "user_id")

@@ -14,7 +14,7 @@ from models.enums import AdminRole, Experience
 from models.product import ProductInstance
 from permissions.errors import NotFound
 from resolvers import effective_access, targets
-from resolvers.catalog import catalog
+from resolvers.catalog import catalog, product_name
 from resolvers.context import Context
 from resolvers.effective_access import (
     EFFECTIVE,
@@ -26,10 +26,12 @@ from resolvers.effective_access import (
     exclusion,
     grouped,
 )
-from resolvers.pages import Filter, rows
+from resolvers.pages import Filter, Link, rows
 from resolvers.scopes import Scope
 
 VIEW_USERS = "view_users_in_organization"
+# ProductInstance.users: the users with effective access to each product instance.
+INSTANCE_USERS = Link(effective_access.INSTANCE_USERS, "product_instance_id", "user_id")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class Explanation:
 
     @property
     def reason(self) -> str:
-        product = catalog()[self.instance.product_id].name
+        product = product_name(self.instance)
         if self.excluded is not None:
             return self.excluded.reason
         if not self.paths:
@@ -111,7 +113,7 @@ async def billing(ctx: Context, user: OrgUser) -> list[Billing]:
         by_instance.setdefault(path.product_instance_id, []).append(path)
     names = await _group_names(ctx, paths)
     found = [(_bill(i, held, excluded, names), held[0].site_id) for i, held in by_instance.items()]
-    experience = await _experience(ctx, user)
+    experience = await targets.experience_of(ctx, user.organization_id)
     assignments = [
         a
         for a in await ctx.loaders.roles_by_user.load(user.id)
@@ -171,7 +173,7 @@ async def explain_access(ctx: Context, user_id: int, product_instance_id: int) -
         for p in await ctx.loaders.access_paths.load(user.id)
         if p.product_instance_id == instance.id
     ]
-    experience = await _experience(ctx, user)
+    experience = await targets.experience_of(ctx, user.organization_id)
     ignored = [
         found
         for assignment in await ctx.loaders.roles_by_user.load(user.id)
@@ -228,17 +230,12 @@ def _in_scope(scope: Scope | None, instance_id: int, site_id: int | None) -> boo
     return instance_id in scope.instance_ids or site_id in scope.site_ids
 
 
-async def _experience(ctx: Context, user: OrgUser) -> Experience:
-    organization = await targets.visible_organization(ctx, user.organization_id)
-    return organization.experience
-
-
 async def billable_user_count(ctx: Context, instance: ProductInstance) -> int:
     return await ctx.loaders.billable_users.load(instance.id)
 
 
 def users_filter(role: str | None, kind: SourceKind | None) -> Filter | None:
-    """ProductInstance.users narrowed to a role and/or a kind of source (pages.INSTANCE_USERS)."""
+    """ProductInstance.users narrowed to a role and/or a kind of source (INSTANCE_USERS)."""
     if role is None and kind is None:
         return None
     conditions = ["f.product_instance_id = iu.product_instance_id", "f.user_id = iu.user_id"]

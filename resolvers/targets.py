@@ -65,7 +65,7 @@ async def visible_organization(ctx: Context, organization_id: int) -> Organizati
     return organization
 
 
-async def _experience(ctx: Context, organization_id: int) -> Experience:
+async def experience_of(ctx: Context, organization_id: int) -> Experience:
     return (await visible_organization(ctx, organization_id)).experience
 
 
@@ -79,7 +79,7 @@ async def site_target(ctx: Context, site_id: int) -> Target:
 
 
 async def target_of_site(ctx: Context, site: Site) -> Target:
-    experience = await _experience(ctx, site.organization_id)
+    experience = await experience_of(ctx, site.organization_id)
     return Target(TargetKind.SITE, site.organization_id, experience, site_id=site.id)
 
 
@@ -95,7 +95,7 @@ async def target_of_instance(
 ) -> Target:
     """With `granting`, the target also reaches what the product's default groups give: granting
     the product to a user adds them there (R-ACCESS-3, R-ROLE-10)."""
-    experience = await _experience(ctx, instance.organization_id)
+    experience = await experience_of(ctx, instance.organization_id)
     reach = await ctx.loaders.default_groups_reach.load(instance.id) if granting else frozenset()
     return Target(
         TargetKind.PRODUCT_INSTANCE,
@@ -112,7 +112,7 @@ async def group_target(ctx: Context, group_id: int) -> Target:
 
 
 async def target_of_group(ctx: Context, group: Group) -> Target:
-    experience = await _experience(ctx, group.organization_id)
+    experience = await experience_of(ctx, group.organization_id)
     return Target(
         TargetKind.GROUP,
         group.organization_id,
@@ -129,7 +129,7 @@ async def user_target(ctx: Context, user_id: int) -> Target:
 
 async def target_of_user(ctx: Context, user: OrgUser) -> Target:
     """Only ORIGINAL site and product scopes cover users, so only there is their place read."""
-    experience = await _experience(ctx, user.organization_id)
+    experience = await experience_of(ctx, user.organization_id)
     sites: frozenset[int] = frozenset()
     instances: frozenset[int] = frozenset()
     if experience is Experience.ORIGINAL:

@@ -11,13 +11,13 @@ from strawberry.types import Info
 
 from models.directory import OrgUser
 from permissions.engine import VIEW_ORGANIZATION
-from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import effective_access, product_access
-from resolvers.catalog import catalog
+from resolvers.catalog import product_name
 from resolvers.context import Context
 from schema import targets
 from schema.enums import AdminRole, SourceKind
+from schema.node import one
 
 if TYPE_CHECKING:
     from schema.nodes import Group, ProductInstance, User
@@ -32,12 +32,9 @@ LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
 
 
 async def _instance(info: Ctx, pk: int) -> "ProductInstance":
-    from schema.nodes import ProductInstance
+    from schema.nodes import ProductInstance  # defined after this module
 
-    row = await info.context.loaders.product_instance.load(pk)
-    if row is None:  # removed since the access was read
-        raise NotFound()
-    return ProductInstance.of(row)
+    return await one(info.context.loaders.product_instance, pk, ProductInstance.of)
 
 
 @strawberry.type(description="One path to a product role, with the rule that gives it.")
@@ -85,7 +82,7 @@ class AccessSource:
             group = await info.context.loaders.group.load(self.row.group_id)
             names = {group.id: group.name} if group else {}
         instance = await info.context.loaders.product_instance.load(self.row.product_instance_id)
-        product = catalog()[instance.product_id].name if instance else "?"
+        product = product_name(instance) if instance else "?"
         via = product_access.describe(self.row, names)
         return f"{self.holder.account.email} -> {via} -> {self.role} on {product}"
 

@@ -6,11 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from permissions.engine import VIEW_ORGANIZATION
-from permissions.errors import NotFound
 from permissions.guards import guard
 from permissions.targets import Target
 from resolvers import access_diff, targets
 from resolvers.context import Context
+from schema.node import one
 
 if TYPE_CHECKING:
     from schema.nodes import ProductInstance, User
@@ -33,12 +33,9 @@ MEMBER_OF_CHANGED_INSTANCE = guard(VIEW_ORGANIZATION, _changed_instance)
 
 
 async def _instance(info: Ctx, pk: int) -> "ProductInstance":
-    from schema.nodes import ProductInstance
+    from schema.nodes import ProductInstance  # defined after this module
 
-    row = await info.context.loaders.product_instance.load(pk)
-    if row is None:  # a dry run of deleting what the product depends on cannot remove it
-        raise NotFound()
-    return ProductInstance.of(row)
+    return await one(info.context.loaders.product_instance, pk, ProductInstance.of)
 
 
 @strawberry.type(description="A user gaining or losing a product role.")
@@ -50,12 +47,9 @@ class AccessChange:
         description="Feature: view_users_in_organization.", permission_classes=[VIEW_CHANGED_USER]
     )
     async def user(self, info: Ctx) -> LazyUser:
-        from schema.nodes import User
+        from schema.nodes import User  # defined after this module
 
-        row = await info.context.loaders.user.load(self.row.user_id)
-        if row is None:
-            raise NotFound()
-        return User.of(row)
+        return await one(info.context.loaders.user, self.row.user_id, User.of)
 
     @strawberry.field(permission_classes=[MEMBER_OF_CHANGED_INSTANCE])
     async def product_instance(self, info: Ctx) -> LazyInstance:

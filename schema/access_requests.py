@@ -7,16 +7,14 @@ the request they made or the domain approval that lets them join.
 """
 
 from datetime import datetime
-from typing import Self, TypeVar
+from typing import Self
 
 import strawberry
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from models import access_settings as models
 from models import product
 from permissions.engine import VIEW_ORGANIZATION
-from permissions.errors import NotFound
 from permissions.guards import guard
 from resolvers import access_requests as requests
 from resolvers import access_settings as settings
@@ -27,9 +25,9 @@ from schema import nodes, targets
 from schema.connections import DEFAULT_FIRST, Connection, PageInfo, paginate
 from schema.enums import AccessRequestStatus
 from schema.ids import encode
+from schema.node import load_all, loaded
 
 Ctx = Info[Context, None]
-R = TypeVar("R")
 APPROVE_DENY = requests.APPROVE_DENY_ACCESS_REQUESTS
 CONFIGURE = settings.CONFIGURE_USER_ACCESS_SETTINGS
 VIEW_USERS = "view_users_in_organization"
@@ -62,7 +60,7 @@ class ProductInstanceSummary:
 
     @strawberry.field
     async def site_name(self, info: Ctx) -> str:
-        return (await _loaded(info.context.loaders.site, self.row.site_id)).name
+        return (await loaded(info.context.loaders.site, self.row.site_id)).name
 
     @strawberry.field
     def organization_id(self) -> strawberry.ID:
@@ -71,7 +69,7 @@ class ProductInstanceSummary:
     @strawberry.field
     async def organization_name(self, info: Ctx) -> str:
         loader = info.context.loaders.organization
-        return (await _loaded(loader, self.row.organization_id)).name
+        return (await loaded(loader, self.row.organization_id)).name
 
 
 @strawberry.type(
@@ -116,7 +114,7 @@ class AccessRequest(nodes.Node):
     )
     async def product_instance(self, info: Ctx) -> nodes.ProductInstance:
         loader = info.context.loaders.product_instance
-        return nodes.ProductInstance.of(await _loaded(loader, self.row.product_instance_id))
+        return nodes.ProductInstance.of(await loaded(loader, self.row.product_instance_id))
 
     @strawberry.field(
         description="Ids and names of the product instance, readable by a requester who is not "
@@ -125,11 +123,11 @@ class AccessRequest(nodes.Node):
     )
     async def product_instance_summary(self, info: Ctx) -> ProductInstanceSummary:
         loader = info.context.loaders.product_instance
-        return ProductInstanceSummary(row=await _loaded(loader, self.row.product_instance_id))
+        return ProductInstanceSummary(row=await loaded(loader, self.row.product_instance_id))
 
     @strawberry.field(description="Who asked. " + REQUEST_FIELD, permission_classes=[READ_REQUEST])
     async def requester(self, info: Ctx) -> AccessRequester:
-        account = await _loaded(info.context.loaders.account, self.row.account_id)
+        account = await loaded(info.context.loaders.account, self.row.account_id)
         return AccessRequester(email=account.email, display_name=account.display_name)
 
     @strawberry.field(
@@ -150,7 +148,7 @@ class AccessRequest(nodes.Node):
     async def decided_by(self, info: Ctx) -> nodes.User | None:
         if self.row.decided_by_id is None:
             return None
-        return nodes.User.of(await _loaded(info.context.loaders.user, self.row.decided_by_id))
+        return nodes.User.of(await loaded(info.context.loaders.user, self.row.decided_by_id))
 
 
 @strawberry.type(description="An email domain whose accounts may join (R-ACCESS-10).")
@@ -265,15 +263,7 @@ async def joinable_products(info: Ctx) -> list[JoinableProduct]:
 
 
 async def _requests(ctx: Context, ids: list[int]) -> list[AccessRequest | None]:
-    rows = await ctx.loaders.access_request.load_many(ids)
-    return [AccessRequest.of(row) if row else None for row in rows]
-
-
-async def _loaded(loader: DataLoader[int, R | None], pk: int) -> R:
-    row = await loader.load(pk)
-    if row is None:  # deleted between reading the parent and the child
-        raise NotFound()
-    return row
+    return await load_all(ctx.loaders.access_request, ids, AccessRequest.of)
 
 
 def _empty() -> Connection[AccessRequest]:

@@ -65,9 +65,10 @@ def check_first(first: int) -> int:
     return first
 
 
-def _selects_total_count(info: Info[Context, None]) -> bool:
+def selects(info: Info[Context, None], name: str) -> bool:
+    """Whether the query asks for `name` directly under this field (totalCount, accessDiff)."""
     return any(
-        getattr(selection, "name", None) == "totalCount"
+        getattr(selection, "name", None) == name
         for field in info.selected_fields
         for selection in field.selections
     )
@@ -94,7 +95,7 @@ async def paginate(
     key = PageKey(parent, check_first(first), decode_cursor(after), scope, where)
     counter = ctx.loaders.count(link)
     count_key = CountKey(parent, scope, where)
-    total = counter.load(count_key) if _selects_total_count(info) else None
+    total = counter.load(count_key) if selects(info, "totalCount") else None
     page = await ctx.loaders.page(link).load(key)
     loaded = await nodes(page.child_ids)
     edges = [

@@ -86,11 +86,15 @@ async def directory_scope(info: Ctx, organization_id: int) -> Scope | None:
     return info.context.scope(VIEW_USERS_FEATURE, organization)
 
 
-async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
+async def loaded(loader: DataLoader[int, R | None], pk: int) -> R:
     row = await loader.load(pk)
     if row is None:  # deleted between reading the parent and the child
         raise NotFound()
-    return wrap(row)
+    return row
+
+
+async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
+    return wrap(await loaded(loader, pk))
 
 
 async def load_all(

@@ -146,7 +146,7 @@ class ProductInstance(Node):
 
         return await paginate(
             info,
-            pages.INSTANCE_USERS,
+            product_access.INSTANCE_USERS,
             self.row.id,
             first,
             after,

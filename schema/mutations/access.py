@@ -1,6 +1,9 @@
 """grantProductAccess, changeProductRole, revokeProductAccess and the ORIGINAL toggle
 setProductAccess: one user's access to one product instance (R-ACCESS-3/4/9)."""
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import strawberry
 from strawberry.types import Info
 
@@ -57,18 +60,24 @@ class SetProductAccessInput(AccessChangeInput):
 
 
 @strawberry.type
-class GrantProductAccessPayload(AccessChangePayload):
+class UserAccessPayload(AccessChangePayload):
+    """What the four mutations share: the user as the change left them."""
+
     user: nodes.User | None = None
 
 
 @strawberry.type
-class ChangeProductRolePayload(AccessChangePayload):
-    user: nodes.User | None = None
+class GrantProductAccessPayload(UserAccessPayload):
+    pass
 
 
 @strawberry.type
-class RevokeProductAccessPayload(AccessChangePayload):
-    user: nodes.User | None = None
+class ChangeProductRolePayload(UserAccessPayload):
+    pass
+
+
+@strawberry.type
+class RevokeProductAccessPayload(UserAccessPayload):
     removed_from: list[nodes.Group] | None = strawberry.field(
         default=None,
         description="The groups the user left. They lose every product those groups gave. "
@@ -77,8 +86,12 @@ class RevokeProductAccessPayload(AccessChangePayload):
 
 
 @strawberry.type
-class SetProductAccessPayload(AccessChangePayload):
-    user: nodes.User | None = None
+class SetProductAccessPayload(UserAccessPayload):
+    pass
+
+
+P = TypeVar("P", bound=UserAccessPayload)
+Change = Callable[[OrgUser, ProductInstance], Awaitable[OrgUser]]
 
 
 async def _rows(ctx: Context, user_id: str, instance_id: str) -> tuple[OrgUser, ProductInstance]:
@@ -90,6 +103,29 @@ async def _rows(ctx: Context, user_id: str, instance_id: str) -> tuple[OrgUser, 
 async def _groups(ids: list[int]) -> list[Group]:
     found = {g.id: g for g in await Group.filter(id__in=ids)}
     return [found[i] for i in ids if i in found]
+
+
+async def _change(
+    info: Ctx,
+    mutation: str,
+    input: GrantProductAccessInput | ChangeProductRoleInput | SetProductAccessInput,
+    change: Change,
+    payload: type[P],
+) -> P:
+    """Apply `change` to the input's user and product instance, once, with its access diff."""
+    ctx = info.context
+    user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
+    watching = watch(info, input, these([user.id]))
+    row, errors = await run_row(
+        ctx, mutation, input, lambda: change(user, instance), OrgUser, watching
+    )
+    return payload(
+        client_mutation_id=input.client_mutation_id,
+        dry_run=input.dry_run,
+        access_diff=AccessDiff.of(watching.diff),
+        user=await user_node(ctx, row),
+        errors=errors,
+    )
 
 
 def _revoked_ids(done: tuple[OrgUser, list[Group]]) -> list[int]:
@@ -109,21 +145,12 @@ class Mutations:
         self, info: Ctx, input: GrantProductAccessInput
     ) -> GrantProductAccessPayload:
         ctx = info.context
-        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
-        row, errors = await run_row(
-            ctx,
+        return await _change(
+            info,
             "grantProductAccess",
             input,
-            lambda: access.grant_product_access(ctx, user, instance, input.role),
-            OrgUser,
-            watching := watch(info, input, these([user.id])),
-        )
-        return GrantProductAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            user=await user_node(ctx, row),
-            errors=errors,
+            lambda user, instance: access.grant_product_access(ctx, user, instance, input.role),
+            GrantProductAccessPayload,
         )
 
     @strawberry.mutation(
@@ -136,21 +163,12 @@ class Mutations:
         self, info: Ctx, input: ChangeProductRoleInput
     ) -> ChangeProductRolePayload:
         ctx = info.context
-        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
-        row, errors = await run_row(
-            ctx,
+        return await _change(
+            info,
             "changeProductRole",
             input,
-            lambda: access.change_product_role(ctx, user, instance, input.role),
-            OrgUser,
-            watching := watch(info, input, these([user.id])),
-        )
-        return ChangeProductRolePayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            user=await user_node(ctx, row),
-            errors=errors,
+            lambda user, instance: access.change_product_role(ctx, user, instance, input.role),
+            ChangeProductRolePayload,
         )
 
     @strawberry.mutation(
@@ -195,19 +213,10 @@ class Mutations:
         self, info: Ctx, input: SetProductAccessInput
     ) -> SetProductAccessPayload:
         ctx = info.context
-        user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
-        row, errors = await run_row(
-            ctx,
+        return await _change(
+            info,
             "setProductAccess",
             input,
-            lambda: access.set_product_access(ctx, user, instance, input.enabled),
-            OrgUser,
-            watching := watch(info, input, these([user.id])),
-        )
-        return SetProductAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            user=await user_node(ctx, row),
-            errors=errors,
+            lambda user, instance: access.set_product_access(ctx, user, instance, input.enabled),
+            SetProductAccessPayload,
         )

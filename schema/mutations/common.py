@@ -15,6 +15,7 @@ from resolvers.context import Context
 from resolvers.errors import DomainError, Problem
 from resolvers.receipts import perform
 from schema.access_diff import AccessDiff
+from schema.connections import selects
 from schema.enums import ErrorCode
 from schema.nodes import User
 
@@ -81,11 +82,7 @@ def watch(
     affected: Callable[[], Awaitable[Sequence[int]]],
 ) -> Watch:
     """A Watch for this mutation: measured for a dry run or when accessDiff is selected."""
-    wanted = input.dry_run or any(
-        getattr(selection, "name", None) == "accessDiff"
-        for field in info.selected_fields
-        for selection in field.selections
-    )
+    wanted = input.dry_run or selects(info, "accessDiff")
     return Watch(affected, dry_run=input.dry_run, wanted=wanted)
 
 
