@@ -75,6 +75,13 @@ async def api(database: str) -> AsyncIterator[GraphQLClient]:
         yield GraphQLClient(http)
 
 
+@pytest.fixture
+def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, str]:
+    """The test database on PostgreSQL; a fresh file on SQLite (the CLI's default kind)."""
+    url = database if is_postgres else f"sqlite://{tmp_path / 'e2e.sqlite3'}"
+    return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
