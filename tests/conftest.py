@@ -18,6 +18,7 @@ from tests.graphql_client import GraphQLClient
 TABLES = [
     "audit_event",
     "mutation_receipt",
+    "rate_limit_counter",
     "access_request",
     "user_access_setting",
     "api_key",
