@@ -207,3 +207,13 @@ async def test_without_a_limit_nothing_is_counted(api: GraphQLClient) -> None:
     assert await connections.get("default").execute_query_dict(
         "SELECT count(*) AS n FROM rate_limit_counter"
     ) == [{"n": 0}]
+
+
+async def test_the_counter_table_is_unlogged_on_postgresql(is_postgres: bool) -> None:
+    """No WAL for counters: the upsert's commit does not wait for the disk (bench/README.md)."""
+    if not is_postgres:
+        pytest.skip("a PostgreSQL table property")
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_counter'"
+    )
+    assert rows == [{"relpersistence": "u"}]
