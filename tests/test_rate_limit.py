@@ -214,6 +214,6 @@ async def test_the_counter_table_is_unlogged_on_postgresql(is_postgres: bool) ->
     if not is_postgres:
         pytest.skip("a PostgreSQL table property")
     rows = await connections.get("default").execute_query_dict(
-        "SELECT relpersistence FROM pg_class WHERE relname = 'rate_limit_counter'"
+        "SELECT relpersistence::text FROM pg_class WHERE relname = 'rate_limit_counter'"
     )
     assert rows == [{"relpersistence": "u"}]
