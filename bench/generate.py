@@ -91,7 +91,8 @@ def _instance(pk: int) -> str:
 async def _credentials() -> tuple[str, str]:
     """A personal token of the organization admin, and a read-only API key (an integrator)."""
     admin = await Account.get(id=ADMIN_USER_ID)
-    token = await issue_personal_token(admin, "bench")
+    # No expiry: `bench.run --reuse` reads this token from a manifest of an earlier run.
+    token = await issue_personal_token(admin, "bench", lifetime=None)
     credential, prefix, digest = new_secret(API_KEY_KIND)
     await ApiKey.create(
         organization_id=ORGANIZATION_ID,

@@ -14,4 +14,5 @@ MODEL_MODULES = [
     "models.audit",
     "models.access_settings",
     "models.receipt",
+    "models.rate_limit",
 ]

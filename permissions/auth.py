@@ -2,13 +2,16 @@
 
 A credential reads `<kind>_<prefix>_<secret>`. The prefix finds the row; the hash of the whole
 credential is compared in constant time. Secrets are 256 random bits, so a fast hash is right.
+Every refusal (unknown prefix, wrong secret, revoked, expired) is the same `None`: the client
+learns only that the credential is not valid. Nothing is cached in the process, so a revocation
+or an expiry holds from the next request on, in every API process.
 """
 
 import hashlib
 import hmac
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from models.admin_role import RoleAssignment
 from models.credentials import ApiKey, PersonalToken
@@ -31,10 +34,29 @@ def hash_secret(credential: str) -> str:
     return hashlib.sha256(credential.encode()).hexdigest()
 
 
-async def issue_personal_token(account: Account, name: str = "") -> str:
+async def issue_personal_token(account: Account, name: str, *, lifetime: timedelta | None) -> str:
+    """A new token for the account (R-TOKEN-1), valid for `lifetime` (None: until revoked).
+
+    The lifetime is a required argument so that no caller hands out an endless token by
+    forgetting it: the CLI and the demo pass PORTCULLIS_TOKEN_LIFETIME or what was asked for.
+    """
     credential, prefix, digest = new_secret(TOKEN_KIND)
-    await PersonalToken.create(account=account, name=name, prefix=prefix, secret_hash=digest)
+    expires = datetime.now(UTC) + lifetime if lifetime is not None else None
+    await PersonalToken.create(
+        account=account, name=name, prefix=prefix, secret_hash=digest, expires_at=expires
+    )
     return credential
+
+
+async def revoke_personal_token(prefix: str) -> PersonalToken | None:
+    """Revoke the token with that prefix; None when there is none or it is already revoked.
+
+    One conditional UPDATE, so of two racing revocations exactly one reports the change.
+    """
+    changed = await PersonalToken.filter(prefix=prefix, revoked_at=None).update(
+        revoked_at=datetime.now(UTC)
+    )
+    return await PersonalToken.get(prefix=prefix) if changed else None
 
 
 async def authenticate(authorization: str | None) -> Principal | None:
@@ -59,9 +81,11 @@ async def authenticate(authorization: str | None) -> Principal | None:
 def _valid(
     row_hash: str, credential: str, revoked: datetime | None, expires: datetime | None
 ) -> bool:
-    if revoked is not None or (expires is not None and expires <= datetime.now(UTC)):
-        return False
-    return hmac.compare_digest(row_hash, hash_secret(credential))
+    # The secret is compared first and always, so a revoked or expired row costs the same time
+    # as a live one; only then do revocation and expiry refuse it.
+    matches = hmac.compare_digest(row_hash, hash_secret(credential))
+    live = revoked is None and (expires is None or expires > datetime.now(UTC))
+    return matches and live
 
 
 async def _from_token(prefix: str, credential: str) -> Principal | None:
@@ -80,6 +104,7 @@ async def _from_token(prefix: str, credential: str) -> Principal | None:
     )
     return Principal(
         label=account.email,
+        credential=f"{TOKEN_KIND}_{prefix}",
         account_id=account.id,
         memberships={org: (uid, status) for uid, org, status in memberships},
         assignments=tuple(Assignment(org, role, scope) for org, role, scope in roles),
@@ -92,6 +117,7 @@ async def _from_api_key(prefix: str, credential: str) -> Principal | None:
         return None
     return Principal(
         label=f"api-key:{key.name}",
+        credential=f"{API_KEY_KIND}_{prefix}",
         api_key_id=key.id,
         api_key_organization_id=key.organization_id,
         read_only=key.read_only,

@@ -38,6 +38,7 @@ ORG_ADMIN_HOLDINGS = Holdings(org_admin=True)
 @dataclass(frozen=True)
 class Principal:
     label: str  # shown in the audit log: the email, or "api-key:<name>"
+    credential: str = ""  # "<kind>_<prefix>" of the credential presented: the rate-limit key
     account_id: int | None = None
     api_key_id: int | None = None
     api_key_organization_id: int | None = None

@@ -1,4 +1,5 @@
-"""The `portcullis` command line (API.md): serve, demo, user create, token create, migrate."""
+"""The `portcullis` command line (API.md): serve, demo, user create, token create | list |
+revoke, migrate."""
 
 import argparse
 import asyncio
@@ -6,8 +7,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 
-from models.directory import Account
-from permissions.auth import issue_personal_token
+from portcullis import token_cli
 from portcullis.db import close_database, migrate
 from portcullis.settings import load_settings
 from resolvers.directory import create_account
@@ -43,11 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.set_defaults(handler=lambda a: _run(_user_create(a.email, a.name)))
-    token = commands.add_parser("token", help="personal tokens").add_subparsers(required=True)
-    token_create = token.add_parser("create", help="print a new personal token for an account")
-    token_create.add_argument("--email", required=True)
-    token_create.add_argument("--name", default="cli")
-    token_create.set_defaults(handler=lambda a: _run(_token_create(a.email, a.name)))
+    token_cli.add_commands(commands, _run)
     return parser
 
 
@@ -88,23 +84,15 @@ async def _user_create(email: str, name: str) -> int:
     return 0
 
 
-async def _token_create(email: str, name: str) -> int:
-    account = await Account.get_or_none(email=email.strip().lower())
-    if account is None:
-        print(f"error: no account with email {email}", file=sys.stderr)
-        return 2
-    print(await issue_personal_token(account, name))
-    return 0
-
-
 async def _demo(as_json: bool) -> int:
     from portcullis.demo import load_demo
 
-    tokens, api_key = await load_demo()
+    lifetime = load_settings().token_lifetime
+    tokens, api_key = await load_demo(lifetime)
     if as_json:
         print(json.dumps({"tokens": {t.email: t.token for t in tokens}, "apiKey": api_key}))
         return 0
-    print("Demo data loaded. Personal tokens (shown once):\n")
+    print(f"Demo data loaded. Personal tokens (shown once; {token_cli.validity(lifetime)}):\n")
     for t in tokens:
         print(f"  {t.email:<24} {t.holds}\n      {t.token}")
     print(f"\nAPI key 'demo-integration' of Acme Corp:\n      {api_key}\n")

@@ -5,6 +5,7 @@ it again keeps the data and prints fresh tokens (tokens are shown once, stored h
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from models.credentials import ApiKey
 from models.directory import Account, OrgUser
@@ -27,15 +28,18 @@ class DemoToken:
     token: str
 
 
-async def load_demo() -> tuple[list[DemoToken], str]:
-    """Create the demo data unless present; return personal tokens and an API key."""
+async def load_demo(lifetime: timedelta | None) -> tuple[list[DemoToken], str]:
+    """Create the demo data unless present; return personal tokens valid for `lifetime`
+    (PORTCULLIS_TOKEN_LIFETIME) and an API key."""
     if not await Site.exists(name=DEMO_SITE):
         await _build_acme()
         await _build_globex()
     tokens = []
     for email, holds in HOLDERS:
         account = await Account.get(email=email)
-        tokens.append(DemoToken(email, holds, await issue_personal_token(account, "demo")))
+        tokens.append(
+            DemoToken(email, holds, await issue_personal_token(account, "demo", lifetime=lifetime))
+        )
     acme = await Organization.get(name="Acme Corp")
     credential, prefix, digest = new_secret(API_KEY_KIND)
     await ApiKey.create(

@@ -4,15 +4,18 @@ the bad row (the matrix is validated when the permissions package is imported)."
 import sys
 
 from permissions.policy_errors import MatrixError
+from portcullis.settings import SettingsError
 
 
 def main() -> int:
+    """A bad setting (PORTCULLIS_RATE_LIMIT=fast) stops the command the same way."""
     try:
         from portcullis import cli
-    except MatrixError as broken:
+
+        return cli.main()
+    except (MatrixError, SettingsError) as broken:
         print(f"portcullis: {broken}", file=sys.stderr)
         return 2
-    return cli.main()
 
 
 if __name__ == "__main__":

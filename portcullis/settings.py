@@ -1,10 +1,34 @@
-"""Settings from the environment, read once per process."""
+"""Settings from the environment, read once per process.
+
+Durations read `<integer><unit>` with the unit s, m, h or d (`90d`, `12h`, `60s`); a bare
+number is refused rather than guessed at.
+"""
 
 import os
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SQLITE_PATH = Path("data") / "portcullis.sqlite3"
+DEFAULT_TOKEN_LIFETIME = "90d"
+DEFAULT_RATE_LIMIT = "600"
+DEFAULT_RATE_WINDOW = "60s"
+NEVER = "never"
+_DURATION = re.compile(r"^([1-9][0-9]{0,8})([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be read: start-up stops with this message."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `requests` per credential (or client address) in each window of `window_s`."""
+
+    requests: int
+    window_s: int
 
 
 @dataclass(frozen=True)
@@ -13,6 +37,8 @@ class Settings:
     graphiql: bool
     log_level: str
     count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
+    rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
+    token_lifetime: timedelta | None = None  # None: personal tokens never expire
 
 
 def load_settings() -> Settings:
@@ -21,4 +47,39 @@ def load_settings() -> Settings:
         graphiql=os.environ.get("PORTCULLIS_GRAPHIQL", "1") not in ("0", "false", "no"),
         log_level=os.environ.get("PORTCULLIS_LOG_LEVEL", "info"),
         count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in ("1", "true", "yes"),
+        rate_limit=_rate_limit(),
+        token_lifetime=lifetime(
+            os.environ.get("PORTCULLIS_TOKEN_LIFETIME", DEFAULT_TOKEN_LIFETIME),
+            "PORTCULLIS_TOKEN_LIFETIME",
+        ),
     )
+
+
+def duration(text: str, name: str) -> timedelta:
+    found = _DURATION.match(text.strip().lower())
+    if found is None:
+        raise SettingsError(
+            f"{name}: '{text}' is not a duration; write a whole number and a unit "
+            "(s, m, h or d), e.g. 90d or 12h"
+        )
+    return timedelta(**{_UNITS[found[2]]: int(found[1])})
+
+
+def lifetime(text: str, name: str) -> timedelta | None:
+    """A token lifetime: a duration, or `never` (only when asked for by name)."""
+    return None if text.strip().lower() == NEVER else duration(text, name)
+
+
+def _rate_limit() -> RateLimit | None:
+    requests = os.environ.get("PORTCULLIS_RATE_LIMIT", DEFAULT_RATE_LIMIT).strip().lower()
+    if not (requests == "off" or re.fullmatch(r"[0-9]{1,9}", requests)):
+        raise SettingsError(
+            f"PORTCULLIS_RATE_LIMIT: '{requests}' is neither a number of requests nor 'off'"
+        )
+    if requests == "off" or int(requests) == 0:
+        return None
+    window = duration(
+        os.environ.get("PORTCULLIS_RATE_LIMIT_WINDOW", DEFAULT_RATE_WINDOW),
+        "PORTCULLIS_RATE_LIMIT_WINDOW",
+    )
+    return RateLimit(requests=int(requests), window_s=int(window.total_seconds()))

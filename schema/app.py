@@ -25,7 +25,7 @@ from permissions.auth import authenticate
 from portcullis import sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
-from schema import access_requests, nodes
+from schema import access_requests, nodes, rate_limit
 from schema.extensions import MaskInternalErrors
 from schema.mutations import Mutation
 from schema.query import Query
@@ -91,6 +91,7 @@ class GraphQLApp(GraphQL[Context, None]):
         authorization = request.headers.get("authorization")
         try:
             principal = await authenticate(authorization)
+            await rate_limit.enforce(request, principal)
         except (BaseORMException, OSError) as error:
             log.warning("request %s: database unavailable: %s", request_id, error)
             raise HTTPException(503, "Database unavailable, try again shortly.") from None
@@ -141,4 +142,5 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    return rate_limit.install(app, settings)

@@ -18,6 +18,7 @@ from tests.graphql_client import GraphQLClient
 TABLES = [
     "audit_event",
     "mutation_receipt",
+    "rate_limit_counter",
     "access_request",
     "user_access_setting",
     "api_key",
@@ -73,6 +74,13 @@ async def api(database: str) -> AsyncIterator[GraphQLClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, str]:
+    """The test database on PostgreSQL; a fresh file on SQLite (the CLI's default kind)."""
+    url = database if is_postgres else f"sqlite://{tmp_path / 'e2e.sqlite3'}"
+    return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
 
 
 @pytest.fixture(scope="session")

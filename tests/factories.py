@@ -2,6 +2,7 @@
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 
 from models.directory import Account, OrgUser
 from models.enums import AccountType, AdminRole, Experience
@@ -26,7 +27,7 @@ async def account(email: str | None = None, kind: AccountType = AccountType.ATLA
 
 
 async def token(person: Account) -> str:
-    return await issue_personal_token(person, "test")
+    return await issue_personal_token(person, "test", lifetime=timedelta(days=1))
 
 
 def acting(person: Account) -> Context:

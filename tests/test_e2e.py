@@ -2,61 +2,13 @@
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-PORTCULLIS = str(Path(sys.executable).with_name("portcullis"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [PORTCULLIS, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-@contextmanager
-def _server(env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [PORTCULLIS, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not become healthy"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.servers import cli as _cli
+from tests.servers import server as _server
 
 
 def _post(
@@ -72,13 +24,6 @@ def _post(
     body: dict[str, object] = response.json()
     assert "errors" not in body, body
     return body
-
-
-@pytest.fixture
-def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, str]:
-    """The test database on PostgreSQL; a fresh file on SQLite (the CLI's default kind)."""
-    url = database if is_postgres else f"sqlite://{tmp_path / 'e2e.sqlite3'}"
-    return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
 
 
 def test_cli_token_works_against_the_real_server(server_env: dict[str, str]) -> None:

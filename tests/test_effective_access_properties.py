@@ -373,7 +373,7 @@ async def build(spec: OrgSpec) -> Built:
         user_ids=[gid("User", u.id) for u in users],
         emails=[a.email for a in accounts],
         group_names=[g.name for g in groups],
-        token=await issue_personal_token(accounts[0], "property"),
+        token=await issue_personal_token(accounts[0], "property", lifetime=None),
     )
 
 
