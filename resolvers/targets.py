@@ -1,8 +1,12 @@
 """The engine's Target for an object, answering NOT_FOUND for what the viewer can't see.
 
 Visibility comes first: an id of an organization the caller has no membership in (or that is
-not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Reaches
-(permissions/targets.py) are read through the request's DataLoaders, batched per level.
+not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Inside a
+visible organization, a user, group or API key is visible as node(id) reads it: a member
+without view_users_in_organization, or an account that administers another organization, names
+another user or group of it, or its keys, and gets NOT_FOUND as for an id that names nothing
+(README "Isolation between organizations"). Reaches (permissions/targets.py) are read through
+the request's DataLoaders, batched per level.
 """
 
 from typing import Protocol, TypeVar
@@ -16,8 +20,9 @@ from models.enums import Experience
 from models.group import Group
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from permissions.engine import in_sight
 from permissions.errors import NotFound
-from permissions.matrix import TargetKind
+from permissions.matrix import FeatureId, TargetKind
 from permissions.targets import Target
 from resolvers.context import Context
 
@@ -47,15 +52,28 @@ async def visible_instance(ctx: Context, product_instance_id: int) -> ProductIns
 
 
 async def visible_group(ctx: Context, group_id: int) -> Group:
-    return await _visible(ctx, ctx.loaders.group, group_id, "group")
+    group = await _visible(ctx, ctx.loaders.group, group_id, "group")
+    _in_sight(ctx, FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_group(ctx, group), "group")
+    return group
 
 
 async def visible_user(ctx: Context, user_id: int) -> OrgUser:
-    return await _visible(ctx, ctx.loaders.user, user_id, "user")
+    user = await _visible(ctx, ctx.loaders.user, user_id, "user")
+    _in_sight(ctx, FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_user(ctx, user), "user")
+    return user
 
 
 async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
-    return await _visible(ctx, ctx.loaders.api_key, api_key_id, "API key")
+    key = await _visible(ctx, ctx.loaders.api_key, api_key_id, "API key")
+    organization = await organization_target(ctx, key.organization_id)
+    _in_sight(ctx, FeatureId.UPDATE_API_KEYS, organization, "API key")
+    return key
+
+
+def _in_sight(ctx: Context, feature: str, target: Target, what: str) -> None:
+    """Decided as node(id) reads the object (schema/query.py NODE_READS)."""
+    if not in_sight(ctx.require_principal(), ctx.decide(feature, target), target):
+        raise NotFound(f"No such {what}.")
 
 
 async def visible_organization(ctx: Context, organization_id: int) -> Organization:
