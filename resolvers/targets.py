@@ -145,6 +145,12 @@ async def user_target(ctx: Context, user_id: int) -> Target:
     return await target_of_user(ctx, await visible_user(ctx, user_id))
 
 
+async def reached_user_target(ctx: Context, user_id: int) -> Target:
+    """A user reached through an object the caller read (a request's decider, a changed
+    user of an access diff): its fields are refused with their feature, not hidden."""
+    return await target_of_user(ctx, await _visible(ctx, ctx.loaders.user, user_id, "user"))
+
+
 async def target_of_user(ctx: Context, user: OrgUser) -> Target:
     """Only ORIGINAL site and product scopes cover users, so only there is their place read."""
     experience = await experience_of(ctx, user.organization_id)
