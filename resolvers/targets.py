@@ -1,12 +1,12 @@
 """The engine's Target for an object, answering NOT_FOUND for what the viewer can't see.
 
 Visibility comes first: an id of an organization the caller has no membership in (or that is
-not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Inside a
-visible organization, a user, group or API key is visible as node(id) reads it: a member
-without view_users_in_organization, or an account that administers another organization, names
-another user or group of it, or its keys, and gets NOT_FOUND as for an id that names nothing
-(README "Isolation between organizations"). Reaches (permissions/targets.py) are read through
-the request's DataLoaders, batched per level.
+not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Inside
+it, a member holding no admin role there sees what README "Members" gives: a user, group or
+API key it names and may not read as node(id) would is NOT_FOUND to it too, also where its
+rights in another organization carry the id into a mutation (README "Isolation between
+organizations"); role holders are refused with the rule. Reaches (permissions/targets.py) are
+read through the request's DataLoaders, batched per level.
 """
 
 from typing import Protocol, TypeVar
