@@ -39,6 +39,9 @@ READ_FEATURES = frozenset(
         FeatureId.BILLING_VIEW_ESTIMATE_AND_INFO,
     }
 )
+# Refusals about the caller rather than the object: a read-only key (R-KEY-1) and a suspended
+# member (R-ACCESS-11) know their organization and are told why they may not act there.
+CALLER_RULES = frozenset({"R-KEY-1", "R-ACCESS-11"})
 ROLE_NAMES = {
     AdminRole.ORG_ADMIN: "organization admin",
     AdminRole.SITE_ADMIN: "site admin",
@@ -70,6 +73,17 @@ def decide(principal: Principal, feature: str, target: Target) -> Decision:
         return refused
     role, cell = allowing[0]
     return Decision(True, spec.id, f"Allowed to your {ROLE_NAMES[role]} role ({cell}).")
+
+
+def in_sight(principal: Principal, decision: Decision, target: Target) -> bool:
+    """Whether the object a read decision is about may be named to the caller: it may read it;
+    only the caller's own state refuses (CALLER_RULES); or the caller holds an admin role
+    there, whose refusals name the rule (FORBIDDEN). A member without one sees the
+    organization, its sites and products and their own entry (README "Members"): any other
+    object of it is NOT_FOUND to them, as an id that names nothing (existence is not leaked)."""
+    if decision.allowed or decision.rule in CALLER_RULES:
+        return True
+    return bool(principal.holdings(target.organization_id).roles())
 
 
 def reach(principal: Principal, feature: str, organization: Target) -> Reach:

@@ -19,6 +19,7 @@ from models.enums import AccessRequestStatus, UserStatus
 from models.group import Group
 from models.organization import Organization
 from models.product import ProductInstance
+from permissions.engine import in_sight
 from permissions.errors import Forbidden, NotFound
 from permissions.principal import Principal, joined
 from permissions.targets import Target
@@ -91,9 +92,16 @@ def _refuse_inactive(principal: Principal, organization_id: int) -> None:
 
 
 async def visible_request(ctx: Context, request_id: int) -> AccessRequest:
-    """A request of an organization the caller can see (else NOT_FOUND)."""
+    """A request of an organization the caller can see, which the caller asked or may decide
+    (node(id)'s rule); else NOT_FOUND."""
     request = await ctx.loaders.access_request.load(request_id)
     if request is None or not ctx.can_see(request.organization_id):
+        raise NotFound("No such access request.")
+    target = await request_target(ctx, request)
+    if target is None:
+        return request
+    decision = ctx.decide(APPROVE_DENY_ACCESS_REQUESTS, target)
+    if not in_sight(ctx.require_principal(), decision, target):
         raise NotFound("No such access request.")
     return request
 

@@ -128,7 +128,8 @@ async def _check_places(
     for index, group in picked:
         where = field if field == "groupId" else f"{field}.{index}"
         if group.organization_id != instance.organization_id:
-            message = f"'{group.name}' is not in the organization of that product."
+            # Unnamed: the caller may hold a role there without reading its groups (R-ROLE-11).
+            message = "That group is not in the organization of that product."
         elif original and group.site_id != instance.site_id:
             message = f"'{group.name}' is not a group of that product's site (ORIGINAL)."
         else:

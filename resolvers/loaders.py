@@ -1,10 +1,11 @@
 """Per-request DataLoaders: created with each request's context, never at module level."""
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Hashable, Sequence
 from typing import TypeVar
 
-from strawberry.dataloader import DataLoader
+from strawberry.dataloader import DataLoader as StrawberryDataLoader
 from tortoise.models import Model
 
 from models.access_settings import AccessRequest
@@ -34,6 +35,18 @@ from resolvers.pages import (
 from resolvers.scopes import USER_SCOPE
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+
+class DataLoader(StrawberryDataLoader[K, T]):
+    """Every field loading a key awaits one future. GraphQL cancels a failing field's siblings
+    (a FORBIDDEN field nulling its non-null parent), and a cancelled task cancels the future
+    it awaits: shielded, that future still reaches the other fields awaiting it, which would
+    otherwise get CancelledError and fail the whole request."""
+
+    def load(self, key: K) -> Awaitable[T]:
+        return asyncio.shield(super().load(key))
 
 
 def by_id(model: type[M], *related: str) -> DataLoader[int, M | None]:

@@ -1,8 +1,12 @@
 """The engine's Target for an object, answering NOT_FOUND for what the viewer can't see.
 
 Visibility comes first: an id of an organization the caller has no membership in (or that is
-not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Reaches
-(permissions/targets.py) are read through the request's DataLoaders, batched per level.
+not its API key's) is NOT_FOUND, never FORBIDDEN, so existence is not leaked (API.md). Inside
+it, a member holding no admin role there sees what README "Members" gives: a user, group or
+API key it names and may not read as node(id) would is NOT_FOUND to it too, also where its
+rights in another organization carry the id into a mutation (README "Isolation between
+organizations"); role holders are refused with the rule. Reaches (permissions/targets.py) are
+read through the request's DataLoaders, batched per level.
 """
 
 from typing import Protocol, TypeVar
@@ -16,8 +20,9 @@ from models.enums import Experience
 from models.group import Group
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from permissions.engine import in_sight
 from permissions.errors import NotFound
-from permissions.matrix import TargetKind
+from permissions.matrix import FeatureId, TargetKind
 from permissions.targets import Target
 from resolvers.context import Context
 
@@ -47,15 +52,28 @@ async def visible_instance(ctx: Context, product_instance_id: int) -> ProductIns
 
 
 async def visible_group(ctx: Context, group_id: int) -> Group:
-    return await _visible(ctx, ctx.loaders.group, group_id, "group")
+    group = await _visible(ctx, ctx.loaders.group, group_id, "group")
+    _in_sight(ctx, FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_group(ctx, group), "group")
+    return group
 
 
 async def visible_user(ctx: Context, user_id: int) -> OrgUser:
-    return await _visible(ctx, ctx.loaders.user, user_id, "user")
+    user = await _visible(ctx, ctx.loaders.user, user_id, "user")
+    _in_sight(ctx, FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_user(ctx, user), "user")
+    return user
 
 
 async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
-    return await _visible(ctx, ctx.loaders.api_key, api_key_id, "API key")
+    key = await _visible(ctx, ctx.loaders.api_key, api_key_id, "API key")
+    organization = await organization_target(ctx, key.organization_id)
+    _in_sight(ctx, FeatureId.UPDATE_API_KEYS, organization, "API key")
+    return key
+
+
+def _in_sight(ctx: Context, feature: str, target: Target, what: str) -> None:
+    """Decided as node(id) reads the object (schema/query.py NODE_READS)."""
+    if not in_sight(ctx.require_principal(), ctx.decide(feature, target), target):
+        raise NotFound(f"No such {what}.")
 
 
 async def visible_organization(ctx: Context, organization_id: int) -> Organization:
@@ -125,6 +143,12 @@ async def target_of_group(ctx: Context, group: Group) -> Target:
 
 async def user_target(ctx: Context, user_id: int) -> Target:
     return await target_of_user(ctx, await visible_user(ctx, user_id))
+
+
+async def reached_user_target(ctx: Context, user_id: int) -> Target:
+    """A user reached through an object the caller read (a request's decider, a changed
+    user of an access diff): its fields are refused with their feature, not hidden."""
+    return await target_of_user(ctx, await _visible(ctx, ctx.loaders.user, user_id, "user"))
 
 
 async def target_of_user(ctx: Context, user: OrgUser) -> Target:

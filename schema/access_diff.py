@@ -21,7 +21,7 @@ LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
 
 
 async def _changed_user(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:
-    return [await targets.user_target(info.context, source.row.user_id)]
+    return [await targets.reached_user_target(info.context, source.row.user_id)]
 
 
 async def _changed_instance(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:

@@ -50,6 +50,14 @@ async def _organization(ctx: Context, row: Any) -> Target:
     return await targets.organization_target(ctx, row.id)
 
 
+async def _readable(ctx: Context, read: NodeRead, row: Any) -> bool:
+    try:
+        target = await read.target(ctx, row)
+    except NotFound:  # in an organization the caller can't see; its message names the kind
+        return False
+    return target is None or ctx.decide(read.feature, target).allowed
+
+
 # node(id), deny by default: a type not listed here cannot be read through node.
 NODE_READS: dict[str, NodeRead] = {
     "Organization": NodeRead(
@@ -204,11 +212,9 @@ class Query:
         type_name, pk = parse(id)
         read = NODE_READS[type_name]
         row = await getattr(info.context.loaders, read.loader).load(pk)
-        if row is None:
+        if row is None or not await _readable(info.context, read, row):
+            # One answer for a missing and an unreadable object: existence is never leaked.
             raise NotFound()
-        target = await read.target(info.context, row)  # NOT_FOUND when not visible
-        if target is not None and not info.context.decide(read.feature, target).allowed:
-            raise NotFound()  # never leak existence (API.md)
         return read.wrap(row)
 
     @strawberry.field(

@@ -191,7 +191,7 @@ async def parent_request_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequ
 
 async def parent_request_decider(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
     decider = source.row.decided_by_id
-    return [] if decider is None else [await targets.user_target(info.context, decider)]
+    return [] if decider is None else [await targets.reached_user_target(info.context, decider)]
 
 
 # Admin roles and membership: assignAdminRole, revokeAdminRole, suspendUser, restoreUser,

@@ -431,3 +431,20 @@ async def test_node_reads_a_request_for_its_deciders_and_its_requester_only(
         assert (await api(NODE, {"id": request_id(request)}, token)).ok() == {"node": wanted}
     for token in (member, product_admin):
         assert (await api(NODE, {"id": request_id(request)}, token)).codes == ["NOT_FOUND"]
+
+
+async def test_a_member_reads_their_request_but_not_who_decided_it(api: GraphQLClient) -> None:
+    """decidedBy is reached through the request the member reads: refused with its feature,
+    not hidden as an id the member named would be (README "Isolation between organizations")."""
+    world = await factories.world()
+    user, token = await world.member("dana@acme.example")
+    request = await pending(world.jira, user.account)
+    await mutate(api, DENY, {"requestId": request_id(request)}, world.admin_token)
+    document = (
+        "query ($id: ID!) { node(id: $id) { ... on AccessRequest { status decidedBy { id } } } }"
+    )
+    result = await api(document, {"id": request_id(request)}, token)
+    assert [(e["path"], e["extensions"]) for e in result.errors] == [
+        (["node", "decidedBy"], {"code": "FORBIDDEN", "rule": "view_users_in_organization"})
+    ]
+    assert result.data == {"node": {"status": "DENIED", "decidedBy": None}}
