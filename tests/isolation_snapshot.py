@@ -42,7 +42,12 @@ OWNED: dict[str, str] = {
     "personal_token": f"account_id IN ({_USERS})",
     "mutation_receipt": f"principal IN ({_PRINCIPALS})",
 }
-CATALOG = {"product": "the product catalog, synced from models/catalog.yaml: no organization's"}
+# Tables holding no organization's rows, and why.
+SHARED = {
+    "product": "the product catalog, synced from models/catalog.yaml: no organization's",
+    "rate_limit_counter": "requests per credential or address in the current window "
+    "(README: Credentials and rate limits): every request counts, whoever it names",
+}
 # The table of each node type: node(id) is tried on every row of B of each.
 NODE_TABLES = {
     "Organization": "organization",

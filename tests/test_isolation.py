@@ -35,9 +35,9 @@ from tests.isolation_cases import (
     slots,
 )
 from tests.isolation_snapshot import (
-    CATALOG,
     NODE_TABLES,
     OWNED,
+    SHARED,
     Rows,
     changed,
     snapshots,
@@ -269,4 +269,4 @@ def test_every_node_type_and_every_table_is_tried() -> None:
     assert isinstance(node, GraphQLInterfaceType)
     implementations = served._schema.get_implementations(node).objects
     assert {t.name for t in implementations} == set(NODE_TABLES)
-    assert tables() == set(OWNED) | set(CATALOG), "say in OWNED what rows are an organization's"
+    assert tables() == set(OWNED) | set(SHARED), "say in OWNED what rows are an organization's"
