@@ -50,30 +50,24 @@ def over_limit(
     shape: Shape, variables: dict[str, Any] | None, limits: Limits
 ) -> GraphQLError | None:
     """The first limit the operation exceeds, or None."""
-    if shape.depth > limits.max_depth:
-        return refused(
-            "QUERY_TOO_DEEP",
-            f"The query nests fields {shape.depth} deep; the limit is {limits.max_depth}.",
-            limits.max_depth,
-            shape.depth,
-        )
-    if shape.aliases > limits.max_aliases:
-        return refused(
-            "TOO_MANY_ALIASES",
-            f"The query uses {shape.aliases} aliases; the limit is {limits.max_aliases}.",
-            limits.max_aliases,
-            shape.aliases,
-        )
-    nodes = shape.nodes(variables)
-    if nodes > limits.max_nodes:
-        return refused(
+    measured = (
+        ("QUERY_TOO_DEEP", "nests fields {} deep", shape.depth, limits.max_depth),
+        ("TOO_MANY_ALIASES", "uses {} aliases", shape.aliases, limits.max_aliases),
+        (
             "TOO_MANY_NODES",
-            f"The query could return an estimated {nodes} nodes; the limit is {limits.max_nodes}. "
-            "Ask for smaller pages (`first`) or fewer nested lists.",
+            "could return an estimated {} nodes",
+            shape.nodes(variables),
             limits.max_nodes,
-            nodes,
-        )
+        ),
+    )
+    for code, what, actual, limit in measured:
+        if actual > limit:
+            message = f"The query {what.format(actual)}; the limit is {limit}."
+            return refused(code, message + _HINTS.get(code, ""), limit, actual)
     return None
+
+
+_HINTS = {"TOO_MANY_NODES": " Ask for smaller pages (`first`) or fewer nested lists."}
 
 
 class QueryLimits(SchemaExtension):

@@ -5,10 +5,14 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
-from graphql import parse
+import strawberry
+from graphql import get_introspection_query, parse
 
 from models.organization import Site
 from portcullis.settings import Limits
+from resolvers.context import Context
+from schema.extensions import MaskInternalErrors
+from schema.limits import QueryLimits
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient, Result, app_for, in_process
@@ -25,28 +29,34 @@ def refused(result: Result, code: str, limit: int, actual: int) -> None:
     assert result.errors[0]["extensions"] == {"code": code, "limit": limit, "actual": actual}
 
 
-async def test_depth_at_the_limit_runs_and_one_more_is_query_too_deep(database: str) -> None:
-    world = await factories.world()
-    async with limited(database, max_depth=3) as api:
-        fits = await api("{ viewer { organizations { name } } }", token=world.admin_token)
-        deeper = await api(
+@pytest.mark.parametrize(
+    ("limit", "fits", "over", "code"),
+    [
+        (
+            {"max_depth": 3},
+            "{ viewer { organizations { name } } }",
             "{ viewer { organizations { sites(first: 1) { totalCount } } } }",
-            token=world.admin_token,
-        )
-    assert fits.ok()["viewer"]["organizations"] == [{"name": "Acme"}]
-    refused(deeper, "QUERY_TOO_DEEP", 3, 4)
-
-
-async def test_aliases_at_the_limit_run_and_one_more_is_too_many_aliases(database: str) -> None:
-    world = await factories.world()
-    async with limited(database, max_aliases=2) as api:
-        fits = await api("{ a: viewer { email } b: viewer { email } }", token=world.admin_token)
-        more = await api(
+            "QUERY_TOO_DEEP",
+        ),
+        (
+            {"max_aliases": 3},
             "{ a: viewer { email } b: viewer { email } c: viewer { email } }",
-            token=world.admin_token,
-        )
-    assert fits.ok()["a"] == fits.ok()["b"]
-    refused(more, "TOO_MANY_ALIASES", 2, 3)
+            "{ a: viewer { email } b: viewer { email } c: viewer { email } d: viewer { email } }",
+            "TOO_MANY_ALIASES",
+        ),
+    ],
+    ids=["depth", "aliases"],
+)
+async def test_at_the_limit_runs_and_one_more_is_refused(
+    database: str, limit: dict[str, int], fits: str, over: str, code: str
+) -> None:
+    world = await factories.world()
+    async with limited(database, **limit) as api:
+        under = await api(fits, token=world.admin_token)
+        beyond = await api(over, token=world.admin_token)
+    assert under.ok()
+    (value,) = limit.values()
+    refused(beyond, code, value, value + 1)
 
 
 async def test_tokens_at_the_limit_parse_and_one_more_is_too_many_tokens(database: str) -> None:
@@ -117,7 +127,11 @@ async def test_authorization_and_input_codes_pass_through_the_limits(api: GraphQ
     assert result.errors[0]["extensions"]["rule"] == "view_users_in_organization"
 
 
-INTROSPECTION = ["{ __schema { queryType { name } } }", '{ __type(name: "User") { name } }']
+INTROSPECTION = [
+    "{ __schema { queryType { name } } }",
+    '{ __type(name: "User") { name } }',
+    get_introspection_query(descriptions=True, input_value_deprecation=True),  # GraphiQL's
+]
 
 
 @pytest.mark.parametrize("query", INTROSPECTION)
@@ -156,3 +170,20 @@ async def test_enum_suggestions_in_variables_only_for_callers_signed_in(api: Gra
     assert "Did you mean" in signed_in.errors[0]["message"]
     assert anonymous.errors, anonymous.body
     assert "Did you mean" not in anonymous.errors[0]["message"]
+
+
+@strawberry.type
+class _Broken:
+    @strawberry.field
+    def bug(self) -> int | None:
+        raise RuntimeError("secret internal detail")
+
+
+async def test_internal_errors_stay_masked_beside_the_limits() -> None:
+    schema = strawberry.Schema(query=_Broken, extensions=[MaskInternalErrors, QueryLimits])
+    result = await schema.execute("{ bug }", context_value=Context(None, "req-7"))
+    errors = result.errors or []
+    assert [e.extensions for e in errors] == [
+        {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-7"}
+    ]
+    assert "secret" not in errors[0].message
