@@ -71,6 +71,9 @@ _HINTS = {"TOO_MANY_NODES": " Ask for smaller pages (`first`) or fewer nested li
 
 
 class QueryLimits(SchemaExtension):
+    """Sets the parser's token limit and the introspection rule before parsing, refuses an
+    operation over a limit before it executes, and amends the errors on the way out."""
+
     def on_operation(self) -> Iterator[None]:
         run = self.execution_context
         limits = self._limits()
