@@ -6,6 +6,7 @@ from permissions.engine import decide, reach
 from permissions.guards import require_principal
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
+from portcullis.settings import Limits
 from resolvers.loaders import Loaders
 from resolvers.scopes import Scope
 
@@ -15,6 +16,7 @@ class Context:
     principal: Principal | None
     request_id: str
     credentials_sent: bool = False
+    limits: Limits = field(default_factory=Limits)  # the app's query limits (schema/limits.py)
     loaders: Loaders = field(default_factory=Loaders)
     _decisions: dict[tuple[str, Target], Decision] = field(default_factory=dict)
     _reaches: dict[tuple[str, Target], Reach] = field(default_factory=dict)

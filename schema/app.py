@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionContext
 from tortoise import connections
 from tortoise.exceptions import BaseORMException
@@ -27,6 +26,8 @@ from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
 from schema.extensions import MaskInternalErrors
+from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
+from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.query import Query
 
@@ -55,7 +56,7 @@ schema = PortcullisSchema(
         nodes.ApiKey,
         access_requests.AccessRequest,
     ],
-    extensions=[MaskInternalErrors],
+    extensions=[MaskInternalErrors, QueryLimits],
 )
 
 
@@ -85,7 +86,7 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(LimitedGraphQL):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         request_id: str = request.state.request_id
         authorization = request.headers.get("authorization")
@@ -96,7 +97,10 @@ class GraphQLApp(GraphQL[Context, None]):
             log.warning("request %s: database unavailable: %s", request_id, error)
             raise HTTPException(503, "Database unavailable, try again shortly.") from None
         return Context(
-            principal=principal, request_id=request_id, credentials_sent=bool(authorization)
+            principal=principal,
+            request_id=request_id,
+            credentials_sent=bool(authorization),
+            limits=self.limits,
         )
 
 
@@ -135,12 +139,17 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         finally:
             await close_database()
 
-    graphql = GraphQLApp(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    limits = settings.limits
+    graphql = GraphQLApp(schema, limits, graphql_ide="graphiql" if settings.graphiql else None)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    middleware = [
+        Middleware(RequestIdMiddleware),  # outermost: refusals below carry the request id too
+        Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     return rate_limit.install(app, settings)

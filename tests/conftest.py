@@ -5,14 +5,11 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from tortoise import connections
 
 from portcullis.db import close_database, migrate
-from portcullis.settings import Settings
-from schema.app import create_app
-from tests.graphql_client import GraphQLClient
+from tests.graphql_client import GraphQLClient, app_for, in_process
 
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
 TABLES = [
@@ -69,11 +66,8 @@ async def _empty_tables(database: str, is_postgres: bool) -> AsyncIterator[None]
 
 @pytest.fixture
 async def api(database: str) -> AsyncIterator[GraphQLClient]:
-    settings = Settings(database_url=database, graphiql=True, log_level="warning")
-    app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
-        yield GraphQLClient(http)
+    async with in_process(app_for(database)) as client:
+        yield client
 
 
 @pytest.fixture

@@ -1,9 +1,15 @@
 """A small GraphQL client over HTTP (in-process ASGI or a real server)."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
+
+from portcullis.settings import Limits, Settings
+from schema.app import create_app
 
 
 @dataclass
@@ -41,3 +47,17 @@ class GraphQLClient:
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         return Result(response.status_code, response.json())
+
+
+def app_for(database: str, limits: Limits | None = None, graphiql: bool = True) -> Starlette:
+    """The app as served, on the test database (opened by the session, not by the app)."""
+    settings = Settings(database, graphiql, log_level="warning", limits=limits or Limits())
+    return create_app(settings, manage_database=False)
+
+
+@asynccontextmanager
+async def in_process(app: Starlette) -> AsyncIterator[GraphQLClient]:
+    """A client of the app over ASGI, in this process and event loop (no socket)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
+        yield GraphQLClient(http)

@@ -25,11 +25,12 @@ deletes it again: the per-test table cleanup runs after the whole test, not betw
 import itertools
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
@@ -43,8 +44,9 @@ from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.auth import issue_personal_token
+from portcullis.settings import Limits
 from tests.factories import gid
-from tests.graphql_client import GraphQLClient
+from tests.graphql_client import GraphQLClient, app_for, in_process
 
 # --- The catalog as plain data, and the team's reading of the rules --------------------------
 
@@ -625,6 +627,18 @@ def describe(spec: OrgSpec) -> str:
         )
     lines += [f"user {u} is {role} of scope {scope}" for u, role, scope in sorted(spec.admin_roles)]
     return "\n".join(lines)
+
+
+@pytest.fixture
+async def api(database: str) -> AsyncIterator[GraphQLClient]:
+    """Three requests read a whole organization, with an alias per user, per instance and
+    filter, and per (user, instance): far beyond the default query limits, which are set for
+    clients (README, Security), not for this test."""
+    limits = Limits(
+        max_depth=100, max_aliases=10**6, max_tokens=10**7, max_nodes=10**12, max_body_bytes=10**8
+    )
+    async with in_process(app_for(database, limits)) as client:
+        yield client
 
 
 @settings(

@@ -1,0 +1,115 @@
+"""Query limits, refused before anything runs, each with its own `extensions.code` (README,
+Security): tokens (the parser's own limit), depth, aliases and estimated nodes (schema/
+query_shape.py), introspection when switched off; and no field suggestions for callers
+without valid credentials.
+
+The limits come from the request's context (the app's settings). Everything measured depends
+on the document alone and is cached per query text; per request only the variables' `first`
+values are read. Depth, aliases and nodes are checked at the start of execution, after the
+document is known to be valid, so the check holds whether or not validation ran for this
+request (a cache of valid documents may skip it).
+"""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError, GraphQLSyntaxError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import SchemaExtension
+
+from portcullis.settings import Limits
+from schema.query_shape import Shape, shape_of
+
+_TOO_MANY_TOKENS = re.compile(r"Document contains more than \d+ tokens")
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")  # graphql-core's did_you_mean()
+
+
+def refused(code: str, message: str, limit: int, actual: int | None = None) -> GraphQLError:
+    extensions: dict[str, Any] = {"code": code, "limit": limit}
+    if actual is not None:
+        extensions["actual"] = actual
+    return GraphQLError(message, extensions=extensions)
+
+
+class IntrospectionDisabled(NoSchemaIntrospectionCustomRule):
+    """graphql-core's rule, with our code, reported once rather than once per field."""
+
+    reported = False
+
+    def report_error(self, error: GraphQLError) -> None:
+        if not self.reported:
+            self.reported = True
+            message = "Introspection is disabled on this server (__schema and __type)."
+            super().report_error(
+                GraphQLError(message, error.nodes, extensions={"code": "INTROSPECTION_DISABLED"})
+            )
+
+
+def over_limit(
+    shape: Shape, variables: dict[str, Any] | None, limits: Limits
+) -> GraphQLError | None:
+    """The first limit the operation exceeds, or None."""
+    measured = (
+        ("QUERY_TOO_DEEP", "nests fields {} deep", shape.depth, limits.max_depth),
+        ("TOO_MANY_ALIASES", "uses {} aliases", shape.aliases, limits.max_aliases),
+        (
+            "TOO_MANY_NODES",
+            "could return an estimated {} nodes",
+            shape.nodes(variables),
+            limits.max_nodes,
+        ),
+    )
+    for code, what, actual, limit in measured:
+        if actual > limit:
+            message = f"The query {what.format(actual)}; the limit is {limit}."
+            return refused(code, message + _HINTS.get(code, ""), limit, actual)
+    return None
+
+
+_HINTS = {"TOO_MANY_NODES": " Ask for smaller pages (`first`) or fewer nested lists."}
+
+
+class QueryLimits(SchemaExtension):
+    """Sets the parser's token limit and the introspection rule before parsing, refuses an
+    operation over a limit before it executes, and amends the errors on the way out."""
+
+    def on_operation(self) -> Iterator[None]:
+        run = self.execution_context
+        limits = self._limits()
+        run.parse_options["max_tokens"] = limits.max_tokens  # counts comments too
+        if not limits.introspection:
+            run.validation_rules = (*run.validation_rules, IntrospectionDisabled)
+        yield
+        errors = run.result.errors if run.result is not None else None
+        signed_in = getattr(run.context, "principal", None) is not None
+        for error in errors or ():
+            _amend(error, limits, signed_in)
+
+    def on_execute(self) -> Iterator[None]:
+        run = self.execution_context
+        if run.query is not None and run.graphql_document is not None:
+            shape = shape_of(
+                run.schema._schema, run.query, run.graphql_document, run.operation_name
+            )
+            refusal = shape and over_limit(shape, run.variables, self._limits())
+            if refusal:
+                run.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+    def _limits(self) -> Limits:
+        limits = getattr(self.execution_context.context, "limits", None)
+        return limits if isinstance(limits, Limits) else Limits()
+
+
+def _amend(error: GraphQLError, limits: Limits, signed_in: bool) -> None:
+    """The parser's token limit gets its code; suggestions name fields and enum values of the
+    schema, so callers without valid credentials do not get them."""
+    if isinstance(error, GraphQLSyntaxError) and _TOO_MANY_TOKENS.search(error.message):
+        error.extensions = {
+            **(error.extensions or {}),
+            "code": "TOO_MANY_TOKENS",
+            "limit": limits.max_tokens,
+        }
+    if not signed_in:
+        error.message = _SUGGESTION.sub("", error.message)
