@@ -45,4 +45,5 @@ class OrgUser(Model):
         # (permissions/auth.py); the unique pair above leads with organization_id. With id, the
         # index also turns the customers' accounts into their directory entries (R-ACCESS-6), and
         # (status, id) finds the few inactive users (R-ACCESS-11), without reading the table.
-        indexes = (("account_id", "id"), ("status", "id"))
+        # (organization_id, id) reads a page of the directory in its order, after a cursor.
+        indexes = (("account_id", "id"), ("status", "id"), ("organization_id", "id"))
