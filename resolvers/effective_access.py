@@ -44,19 +44,17 @@ _ROLE = "VARCHAR(64)"
 _IMPLIED = " UNION ALL ".join(f"SELECT CAST('{role}' AS {_ROLE}) AS role" for role in IMPLIED_ROLES)
 _COLUMNS = "user_id, product_instance_id, site_id, role, kind, group_id, admin_role"
 # Every path, one UNION ALL branch per kind of source. Filters on the outer query (user_id IN,
-# product_instance_id IN) are pushed into each branch by both databases. The group branch names
-# the default group before the memberships so that SQLite looks it up once per group role, not
-# once per member.
+# product_instance_id IN) are pushed into each branch by both databases.
 PATHS = (
     "SELECT m.user_id AS user_id, r.product_instance_id AS product_instance_id, "
     "pi.site_id AS site_id, r.role AS role, "
     "CASE WHEN d.id IS NULL THEN 'GROUP' ELSE 'DEFAULT_GROUP' END AS kind, "
     "r.group_id AS group_id, CAST(NULL AS VARCHAR(24)) AS admin_role "
-    "FROM group_product_role r "
+    "FROM group_membership m "
+    "JOIN group_product_role r ON r.group_id = m.group_id "
     "JOIN product_instance pi ON pi.id = r.product_instance_id "
     "LEFT JOIN default_group d ON d.group_id = r.group_id "
     "AND d.product_instance_id = r.product_instance_id AND d.role = r.role "
-    "JOIN group_membership m ON m.group_id = r.group_id "
     "UNION ALL "
     "SELECT ra.user_id, pi.id, pi.site_id, x.role, 'ADMIN_ROLE', CAST(NULL AS INTEGER), ra.role "
     "FROM role_assignment ra "
