@@ -31,6 +31,7 @@ from bench.generate import Manifest
 from bench.queries import KINDS, Kind
 from portcullis.db import close_database, open_database
 from portcullis.settings import Settings
+from portcullis.sql_count import attached
 from schema.app import create_app
 
 Statement = tuple[str, list[Any]]
@@ -49,15 +50,9 @@ class _Recorder(logging.Handler):
 
 @contextmanager
 def recording() -> Iterator[list[Statement]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Recorder(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
+    handler = _Recorder()
+    with attached(handler):
         yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def _time_statement(
