@@ -6,6 +6,8 @@ returns the running total. Never turn it on in production: the endpoint is unaut
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 QUERY_LOGGER = "tortoise.db_client"
 # Tortoise logs these on the same logger; they are not statements.
@@ -29,3 +31,17 @@ def install() -> StatementCounter:
     logger.addHandler(counter)
     logger.setLevel(logging.DEBUG)
     return counter
+
+
+@contextmanager
+def attached(handler: logging.Handler) -> Iterator[None]:
+    """`handler` sees every statement Tortoise logs inside the block (tests, bench.statements)."""
+    logger = logging.getLogger(QUERY_LOGGER)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)

@@ -38,7 +38,10 @@ class SourceKind(StrEnum):
     SITE_ROLE = "SITE_ROLE"
 
 
-_IMPLIED = " UNION ALL ".join(f"SELECT '{role}' AS role" for role in IMPLIED_ROLES)
+# Role literals are cast to the column's own type: PostgreSQL pushes a filter on a UNION ALL
+# column (role IN billable, role = ?) into every branch only when all branches give it one type.
+_ROLE = "VARCHAR(64)"
+_IMPLIED = " UNION ALL ".join(f"SELECT CAST('{role}' AS {_ROLE}) AS role" for role in IMPLIED_ROLES)
 _COLUMNS = "user_id, product_instance_id, site_id, role, kind, group_id, admin_role"
 # Every path, one UNION ALL branch per kind of source. Filters on the outer query (user_id IN,
 # product_instance_id IN) are pushed into each branch by both databases.
@@ -64,17 +67,30 @@ PATHS = (
     "JOIN product_instance pi ON pi.site_id = ra.site_id "
     f"CROSS JOIN ({_IMPLIED}) x WHERE ra.role IN ('SITE_ADMIN', 'TRUSTED_USER') "
     "UNION ALL "
-    "SELECT ra.user_id, pi.id, pi.site_id, 'PRODUCT_ADMIN', 'ADMIN_ROLE', CAST(NULL AS INTEGER), "
-    "ra.role FROM role_assignment ra "
+    f"SELECT ra.user_id, pi.id, pi.site_id, CAST('PRODUCT_ADMIN' AS {_ROLE}), 'ADMIN_ROLE', "
+    "CAST(NULL AS INTEGER), ra.role FROM role_assignment ra "
     "JOIN product_instance pi ON pi.id = ra.product_instance_id "
     "JOIN product p ON p.key = pi.product_id "
     f"WHERE ra.role = 'PRODUCT_ADMIN' AND (p.family IS NULL OR p.family <> '{JIRA_FAMILY}')"
 )
+# Every status but ACTIVE, as a list an index can serve (`<> 'ACTIVE'` cannot).
+_INACTIVE = ", ".join(f"'{s}'" for s in UserStatus if s is not UserStatus.ACTIVE)
+# A path's user is not one who holds nothing whatever their paths: inactive (R-ACCESS-11) or a
+# portal-only customer (R-ACCESS-6). A condition on the path rather than a join with the whole
+# directory: PostgreSQL then applies a reader's own filter (user_id IN, product_instance_id IN)
+# first and probes the directory for those users only, or, for a product's thousands of users,
+# hashes the two small excluded sets once, which migration 0005's indexes read without the
+# tables. The foreign keys make it equal to joining org_user and account and keeping the rest.
+NOT_EXCLUDED = (
+    "NOT EXISTS (SELECT 1 FROM org_user x "
+    f"WHERE x.id = e.user_id AND x.status IN ({_INACTIVE})) "
+    "AND NOT EXISTS (SELECT 1 FROM account a JOIN org_user x ON x.account_id = a.id "
+    f"WHERE x.id = e.user_id AND a.account_type = '{AccountType.CUSTOMER}')"
+)
 # The paths of users who hold effective access: active (R-ACCESS-11) and licensed (R-ACCESS-6).
 EFFECTIVE = (
     f"SELECT {', '.join(f'e.{c}' for c in _COLUMNS.split(', '))} FROM ({PATHS}) e "
-    "JOIN org_user u ON u.id = e.user_id JOIN account a ON a.id = u.account_id "
-    f"WHERE u.status = '{UserStatus.ACTIVE}' AND a.account_type <> '{AccountType.CUSTOMER}'"
+    f"WHERE {NOT_EXCLUDED}"
 )
 PATHS_OF_USERS = f"SELECT {_COLUMNS} FROM ({PATHS}) p WHERE user_id IN {{keys}}"
 EFFECTIVE_OF_USERS = f"SELECT {_COLUMNS} FROM ({EFFECTIVE}) p WHERE user_id IN {{keys}}"

@@ -2,7 +2,8 @@
 
 A `Link` names where parent -> child pairs live (a table, or a subquery with an alias). A page
 for many parents is read with ROW_NUMBER() OVER (PARTITION BY parent), which SQLite (3.25+) and
-PostgreSQL both run, so a nested connection under N parents costs one statement, not N.
+PostgreSQL both run, so a nested connection under N parents costs one statement, not N; a page
+of one parent (a top-level list) with ORDER BY and LIMIT, so it costs the page, not the list.
 Table and column names are constants of this code base, never client input.
 """
 
@@ -113,13 +114,11 @@ async def _page_rows(
     direction, compare = ("DESC", "<") if link.descending else ("ASC", ">")
     cursor_filter = f" AND {link.child} {compare} ?" if after is not None else ""
     narrowing, scope_params = _narrowing(link, scope, where)
+    conditions = f"{cursor_filter}{narrowing}"
     sql = (
-        "SELECT p, c FROM ("
-        f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
-        f"(PARTITION BY {link.parent} ORDER BY {link.child} {direction}) AS rn "
-        f"FROM {link.source} WHERE {link.parent} IN {placeholders(parents)}"
-        f"{cursor_filter}{narrowing}"
-        f") ranked WHERE rn <= ? ORDER BY p, rn"
+        _one_parent(link, direction, conditions)
+        if len(parents) == 1
+        else _many_parents(link, direction, conditions, parents)
     )
     cursor = [after] if after is not None else []
     params: list[Any] = [*parents, *cursor, *scope_params, first + 1]
@@ -127,6 +126,25 @@ async def _page_rows(
     for row in await rows(sql, params):
         result[int(row["p"])].append(int(row["c"]))
     return result
+
+
+def _one_parent(link: Link, direction: str, conditions: str) -> str:
+    """ORDER BY ... LIMIT: the database reads the page from an index, not every row after it."""
+    return (
+        f"SELECT {link.parent} AS p, {link.child} AS c FROM {link.source} "
+        f"WHERE {link.parent} = ?{conditions} ORDER BY {link.child} {direction} LIMIT ?"
+    )
+
+
+def _many_parents(link: Link, direction: str, conditions: str, parents: list[int]) -> str:
+    """A page per parent in one statement: ROW_NUMBER() restarts at each parent."""
+    return (
+        "SELECT p, c FROM ("
+        f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
+        f"(PARTITION BY {link.parent} ORDER BY {link.child} {direction}) AS rn "
+        f"FROM {link.source} WHERE {link.parent} IN {placeholders(parents)}{conditions}"
+        ") ranked WHERE rn <= ? ORDER BY p, rn"
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from portcullis.sql_count import attached
+
 
 class _Counter(logging.Handler):
     def __init__(self) -> None:
@@ -18,12 +20,6 @@ class _Counter(logging.Handler):
 
 @contextmanager
 def count_statements() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Counter(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
+    handler = _Counter()
+    with attached(handler):
         yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
