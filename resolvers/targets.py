@@ -14,6 +14,7 @@ stay synchronous when the request has already read what it needs; the async func
 run it through `settled`.
 """
 
+from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -54,14 +55,30 @@ def organization_now(ctx: Context, organization_id: int) -> Organization:
     return organization
 
 
+def _memo(ctx: Context, key: tuple[object, ...], compute: Callable[[], Target]) -> Target:
+    """One Target per object per request: built once, and hashed once as a decision key. Kept
+    with the loaders, so it is forgotten when they are (after a mutation)."""
+    memo = ctx.loaders.targets
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = compute()
+    return found
+
+
 def organization_target_now(ctx: Context, organization_id: int) -> Target:
-    org = organization_now(ctx, organization_id)
-    return Target(TargetKind.ORGANIZATION, org.id, org.experience)
+    def compute() -> Target:
+        org = organization_now(ctx, organization_id)
+        return Target(TargetKind.ORGANIZATION, org.id, org.experience)
+
+    return _memo(ctx, (TargetKind.ORGANIZATION, organization_id), compute)
 
 
 def site_target_now(ctx: Context, site: Site) -> Target:
-    experience = organization_now(ctx, site.organization_id).experience
-    return Target(TargetKind.SITE, site.organization_id, experience, site_id=site.id)
+    def compute() -> Target:
+        experience = organization_now(ctx, site.organization_id).experience
+        return Target(TargetKind.SITE, site.organization_id, experience, site_id=site.id)
+
+    return _memo(ctx, (TargetKind.SITE, site.id), compute)
 
 
 def instance_target_now(
@@ -69,46 +86,57 @@ def instance_target_now(
 ) -> Target:
     """With `granting`, the target also reaches what the product's default groups give: granting
     the product to a user adds them there (R-ACCESS-3, R-ROLE-10)."""
-    experience = organization_now(ctx, instance.organization_id).experience
-    reach = peek(ctx.loaders.default_groups_reach, instance.id) if granting else frozenset()
-    return Target(
-        TargetKind.PRODUCT_INSTANCE,
-        instance.organization_id,
-        experience,
-        site_id=instance.site_id,
-        product_instance_id=instance.id,
-        instance_ids=reach,
-    )
+
+    def compute() -> Target:
+        experience = organization_now(ctx, instance.organization_id).experience
+        reach = peek(ctx.loaders.default_groups_reach, instance.id) if granting else frozenset()
+        return Target(
+            TargetKind.PRODUCT_INSTANCE,
+            instance.organization_id,
+            experience,
+            site_id=instance.site_id,
+            product_instance_id=instance.id,
+            instance_ids=reach,
+        )
+
+    return _memo(ctx, (TargetKind.PRODUCT_INSTANCE, instance.id, granting), compute)
 
 
 def group_target_now(ctx: Context, group: Group) -> Target:
-    experience = organization_now(ctx, group.organization_id).experience
-    return Target(
-        TargetKind.GROUP,
-        group.organization_id,
-        experience,
-        site_id=group.site_id,
-        group_id=group.id,
-        instance_ids=peek(ctx.loaders.group_instances, group.id),
-    )
+    def compute() -> Target:
+        experience = organization_now(ctx, group.organization_id).experience
+        return Target(
+            TargetKind.GROUP,
+            group.organization_id,
+            experience,
+            site_id=group.site_id,
+            group_id=group.id,
+            instance_ids=peek(ctx.loaders.group_instances, group.id),
+        )
+
+    return _memo(ctx, (TargetKind.GROUP, group.id), compute)
 
 
 def user_target_now(ctx: Context, user: OrgUser) -> Target:
     """Only ORIGINAL site and product scopes cover users, so only there is their place read."""
-    experience = organization_now(ctx, user.organization_id).experience
-    sites: frozenset[int] = frozenset()
-    instances: frozenset[int] = frozenset()
-    if experience is Experience.ORIGINAL:
-        sites = peek(ctx.loaders.user_sites, user.id)
-        instances = peek(ctx.loaders.user_instances, user.id)
-    return Target(
-        TargetKind.USER,
-        user.organization_id,
-        experience,
-        user_id=user.id,
-        site_ids=sites,
-        instance_ids=instances,
-    )
+
+    def compute() -> Target:
+        experience = organization_now(ctx, user.organization_id).experience
+        sites: frozenset[int] = frozenset()
+        instances: frozenset[int] = frozenset()
+        if experience is Experience.ORIGINAL:
+            sites = peek(ctx.loaders.user_sites, user.id)
+            instances = peek(ctx.loaders.user_instances, user.id)
+        return Target(
+            TargetKind.USER,
+            user.organization_id,
+            experience,
+            user_id=user.id,
+            site_ids=sites,
+            instance_ids=instances,
+        )
+
+    return _memo(ctx, (TargetKind.USER, user.id), compute)
 
 
 def assignment_target_now(ctx: Context, assignment: RoleAssignment) -> Target:

@@ -8,13 +8,14 @@ Each document below is run by every demo token with the fast executor and with s
 own, and the JSON must be identical (data and errors alike).
 """
 
+import gc
 from typing import Any
 
-import pytest
 from graphql import GraphQLObjectType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bench.queries import ADMIN_PAGE, EXPLAIN_ACCESS, INSTANCE_USERS, USER_ACCESS
+from portcullis import cli
 from portcullis.demo import load_demo
 from schema import document_cache
 from schema.app import schema
@@ -112,9 +113,11 @@ async def test_invalid_documents_are_reported_every_time(api: GraphQLClient) -> 
     """Only documents that parsed and validated are cached: errors are fresh per request."""
     for _ in range(2):
         syntax = await api("{ viewer { email ")
-        assert syntax.status == 200 and syntax.errors, syntax.body
+        assert syntax.status == 200, syntax.body
+        assert syntax.errors, syntax.body
         unknown = await api("{ viewer { nonsense } }")
-        assert unknown.errors and "nonsense" in unknown.errors[0]["message"], unknown.body
+        assert unknown.errors, unknown.body
+        assert "nonsense" in unknown.errors[0]["message"], unknown.body
         assert "INTERNAL_SERVER_ERROR" not in unknown.codes
 
 
@@ -125,3 +128,15 @@ async def test_the_document_cache_is_bounded(api: GraphQLClient) -> None:
     assert len(document_cache._documents.entries) == size
     again = await api("query Q0 { productCatalog { key } }")  # evicted: parsed again, still right
     assert again.ok()["productCatalog"]
+
+
+def test_serve_tunes_the_garbage_collector() -> None:
+    before = gc.get_threshold()
+    try:
+        cli.tune_garbage_collector()
+        assert gc.get_threshold()[0] == cli.GC_YOUNG_THRESHOLD
+        assert gc.get_threshold()[1:] == before[1:]
+        assert gc.get_freeze_count() > 0  # start-up's objects are out of every collection
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
