@@ -1,4 +1,4 @@
-"""Strawberry permission classes generated from feature ids.
+"""Guards: strawberry field extensions generated from feature ids.
 
 A guard knows its feature and how to find the target(s) of a field from its parent object and
 arguments (`find_targets`, supplied by the schema). It refuses with FORBIDDEN and the rule that
@@ -6,17 +6,27 @@ decided; without credentials it answers UNAUTHENTICATED. A list guard guards an
 organization-wide list: it lets through a principal whose SCOPED roles reach part of the
 organization, and the field's resolver narrows the list to that part in SQL. A picking guard
 asks a feature chosen from the arguments (assignAdminRole: by the role).
+
+Guards are field extensions rather than strawberry permission classes because a permission
+class is either synchronous or a coroutine for every call: a finder may answer from what the
+request has already read (resolvers/known.py) and return its targets at once, and then the
+guard decides at once and a synchronous resolver stays synchronous. Only a finder that has to
+read makes the field wait.
 """
 
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Protocol
+from inspect import isasyncgen, isawaitable
+from typing import Any, Protocol, TypeAlias, TypeVar
 
-from strawberry.permission import BasePermission
+from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from permissions.errors import Forbidden, Unauthenticated
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
+
+T = TypeVar("T")
+Maybe: TypeAlias = T | Awaitable[T]
 
 
 class GuardContext(Protocol):
@@ -27,90 +37,117 @@ class GuardContext(Protocol):
     def reach(self, feature: str, organization: Target) -> Reach: ...
 
 
-TargetFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[Target]]]
+TargetFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Maybe[Sequence[Target]]]
 # (feature, target) pairs, for a field whose feature depends on its arguments.
-FeatureFinder = Callable[
-    [Any, Info[Any, Any], dict[str, Any]], Awaitable[Sequence[tuple[str, Target]]]
-]
+FeatureFinder = Callable[[Any, Info[Any, Any], dict[str, Any]], Maybe[Sequence[tuple[str, Target]]]]
+Next = Callable[..., Any]
 
 
-def guard(feature: str, find_targets: TargetFinder) -> type[BasePermission]:
-    """A permission class that asks the engine for `feature` on every target of the field."""
+class _Guard(FieldExtension):
+    """Finds what to ask, asks the engine, then lets the resolver run."""
 
-    class Guard(BasePermission):
-        message = f"Not allowed: {feature}"
+    def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
+        return ()
 
-        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-            context: GuardContext = info.context
-            context.require_principal()
-            for target in await find_targets(source, info, kwargs):
-                _require(context, feature, target)
-            return True
+    def check(self, context: GuardContext, found: Any) -> None:
+        raise NotImplementedError
 
-    Guard.__name__ = Guard.__qualname__ = f"Guard_{feature}"
-    Guard.feature = feature  # type: ignore[attr-defined]
-    return Guard
+    def resolve(self, next_: Next, source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
+        context: GuardContext = info.context
+        context.require_principal()
+        found = self.find(source, info, kwargs)
+        if isawaitable(found):
+            return self._after(found, next_, source, info, kwargs)
+        self.check(context, found)
+        return next_(source, info, **kwargs)  # a value, or an awaitable graphql-core awaits
+
+    async def _after(
+        self, found: Awaitable[Any], next_: Next, source: Any, info: Any, kwargs: dict[str, Any]
+    ) -> Any:
+        self.check(info.context, await found)
+        result = next_(source, info, **kwargs)
+        return await result if isawaitable(result) else result
+
+    async def resolve_async(
+        self, next_: Next, source: Any, info: Info[Any, Any], **kwargs: Any
+    ) -> Any:
+        context: GuardContext = info.context
+        context.require_principal()
+        found = self.find(source, info, kwargs)
+        self.check(context, await found if isawaitable(found) else found)
+        result = next_(source, info, **kwargs)
+        return result if isasyncgen(result) else await result
 
 
-def picking_guard(name: str, features: Iterable[str], find: FeatureFinder) -> type[BasePermission]:
-    """A permission class whose feature depends on the arguments or the loaded object (the
-    make_ feature of the role being assigned; the feature for a user's account type). `find`
-    names each (feature, target) to ask; `features` lists those it may name, for the schema
-    walk, and a feature outside it is a bug: refused, never allowed."""
-    allowed = frozenset(features)
+class Guard(_Guard):
+    """Asks the engine for `feature` on every target of the field."""
 
-    class PickingGuard(BasePermission):
-        message = f"Not allowed: {name}"
+    def __init__(self, feature: str, find_targets: TargetFinder) -> None:
+        self.feature = feature
+        self.find_targets = find_targets
 
-        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-            context: GuardContext = info.context
-            context.require_principal()
-            for feature, target in await find(source, info, kwargs):
-                if feature not in allowed:
-                    raise RuntimeError(f"{name}: the finder named the undeclared {feature}")
-                _require(context, feature, target)
-            return True
+    def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
+        return self.find_targets(source, info, kwargs)
 
-    PickingGuard.__name__ = PickingGuard.__qualname__ = f"PickingGuard_{name}"
-    PickingGuard.features = allowed  # type: ignore[attr-defined]
-    return PickingGuard
+    def check(self, context: GuardContext, found: Sequence[Target]) -> None:
+        for target in found:
+            _require(context, self.feature, target)
+
+
+class PickingGuard(_Guard):
+    """A guard whose feature depends on the arguments or the loaded object (the make_ feature
+    of the role being assigned; the feature for a user's account type). `find` names each
+    (feature, target) to ask; `features` lists those it may name, for the schema walk, and a
+    feature outside it is a bug: refused, never allowed."""
+
+    def __init__(self, name: str, features: Iterable[str], find: FeatureFinder) -> None:
+        self.name = name
+        self.features = frozenset(features)
+        self.find_pairs = find
+
+    def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
+        return self.find_pairs(source, info, kwargs)
+
+    def check(self, context: GuardContext, found: Sequence[tuple[str, Target]]) -> None:
+        for feature, target in found:
+            if feature not in self.features:
+                raise RuntimeError(f"{self.name}: the finder named the undeclared {feature}")
+            _require(context, feature, target)
+
+
+class ListGuard(Guard):
+    """For an organization-wide list that SCOPED roles see narrowed."""
+
+    def check(self, context: GuardContext, found: Sequence[Target]) -> None:
+        for organization in found:
+            reached = context.reach(self.feature, organization)
+            if reached.nowhere:
+                raise Forbidden(reached.decision.reason, rule=reached.decision.rule)
+
+
+class Authenticated(_Guard):
+    """For fields any signed-in principal may use (createOrganization, viewer)."""
+
+    def check(self, context: GuardContext, found: Any) -> None:
+        return None
+
+
+def guard(feature: str, find_targets: TargetFinder) -> Guard:
+    return Guard(feature, find_targets)
+
+
+def picking_guard(name: str, features: Iterable[str], find: FeatureFinder) -> PickingGuard:
+    return PickingGuard(name, features, find)
+
+
+def list_guard(feature: str, find_organization: TargetFinder) -> ListGuard:
+    return ListGuard(feature, find_organization)
 
 
 def _require(context: GuardContext, feature: str, target: Target) -> None:
     decision = context.decide(feature, target)
     if not decision.allowed:
         raise Forbidden(decision.reason, rule=decision.rule)
-
-
-def list_guard(feature: str, find_organization: TargetFinder) -> type[BasePermission]:
-    """A permission class for an organization-wide list that SCOPED roles see narrowed."""
-
-    class ListGuard(BasePermission):
-        message = f"Not allowed: {feature}"
-
-        async def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-            context: GuardContext = info.context
-            context.require_principal()
-            for organization in await find_organization(source, info, kwargs):
-                found = context.reach(feature, organization)
-                if found.nowhere:
-                    raise Forbidden(found.decision.reason, rule=found.decision.rule)
-            return True
-
-    ListGuard.__name__ = ListGuard.__qualname__ = f"ListGuard_{feature}"
-    ListGuard.feature = feature  # type: ignore[attr-defined]
-    return ListGuard
-
-
-class Authenticated(BasePermission):
-    """For fields any signed-in principal may use (createOrganization, viewer)."""
-
-    message = "Sign in with a personal token or an API key."
-
-    def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-        context: GuardContext = info.context
-        context.require_principal()
-        return True
 
 
 def require_principal(principal: Principal | None, credentials_sent: bool) -> Principal:

@@ -1,6 +1,7 @@
 """What the engine decides about: a target, and the decision it returns."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 from models.enums import Experience
 from permissions.matrix import TargetKind
@@ -26,6 +27,15 @@ class Target:
     user_id: int | None = None
     site_ids: frozenset[int] = frozenset()
     instance_ids: frozenset[int] = frozenset()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """Computed once: a target is a key of the request's decision cache, asked about by
+        every guarded field of every row of a page."""
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
     def organization_wide(self) -> bool:

@@ -16,6 +16,7 @@ from models.directory import Account, OrgUser
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from permissions.targets import Target
 from resolvers.effective_access import (
     EFFECTIVE_OF_USERS,
     PATHS_OF_USERS,
@@ -168,6 +169,7 @@ class Loaders:
         self.effective_paths = paths_by_user(EFFECTIVE_OF_USERS)
         self.access_paths = paths_by_user(PATHS_OF_USERS)
         self.billable_users = billable_users()
+        self.targets: dict[tuple[object, ...], Target] = {}  # resolvers/targets.py
         self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
         self._counts: dict[Link, DataLoader[CountKey, int]] = {}
 
@@ -194,5 +196,6 @@ class Loaders:
         for value in vars(self).values():
             if isinstance(value, DataLoader):
                 value.clear_all()
+        self.targets.clear()
         self._pages.clear()
         self._counts.clear()

@@ -4,7 +4,9 @@ Every object field is guarded: product instances as members see them (view_organ
 holder's groups and paths as the holder's directory entry is read (view_users_in_organization,
 which everyone has on their own)."""
 
-from typing import TYPE_CHECKING, Annotated, Self
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Self, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -15,14 +17,18 @@ from permissions.guards import guard
 from resolvers import effective_access, product_access
 from resolvers.catalog import product_name
 from resolvers.context import Context
+from resolvers.known import Maybe, known, peek
 from schema import targets
 from schema.enums import AdminRole, SourceKind
-from schema.node import one
+from schema.node import one_now
+from schema.selection import asks
 
 if TYPE_CHECKING:
     from schema.nodes import Group, ProductInstance, User
 
 Ctx = Info[Context, None]
+R = TypeVar("R")
+W = TypeVar("W")
 VIEW_USERS = "view_users_in_organization"
 MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
 VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder)
@@ -31,10 +37,36 @@ LazyGroup = Annotated["Group", strawberry.lazy("schema.nodes")]
 LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
 
 
-async def _instance(info: Ctx, pk: int) -> "ProductInstance":
+def _instance(info: Ctx, pk: int) -> Maybe["ProductInstance"]:
     from schema.nodes import ProductInstance  # defined after this module
 
-    return await one(info.context.loaders.product_instance, pk, ProductInstance.of)
+    return one_now(info.context.loaders.product_instance, pk, ProductInstance.of)
+
+
+def _or_none(row: R | None, wrap: Callable[[R], W]) -> W | None:
+    return wrap(row) if row is not None else None
+
+
+async def read_ahead(info: Ctx, found: list[effective_access.Access]) -> None:
+    """Read the product instances, their sites and the groups the selection will show, for
+    every entry at once: one batch for every user of a page, and then productInstance and
+    sources.group resolve without waiting (resolvers/known.py)."""
+    loaders = info.context.loaders
+    groups = {p.group_id for a in found for p in a.sources if p.group_id is not None}
+    reads: list[Awaitable[object]] = []
+    if asks(info, "sources", "group"):
+        reads.append(loaders.group.load_many(groups))
+    if asks(info, "productInstance"):
+        instance_ids = {a.product_instance_id for a in found}
+        reads.append(_instances_and_sites(info, instance_ids))
+    await asyncio.gather(*reads)
+
+
+async def _instances_and_sites(info: Ctx, instance_ids: set[int]) -> None:
+    loaders = info.context.loaders
+    instances = await loaders.product_instance.load_many(instance_ids)
+    if asks(info, "productInstance", "site"):
+        await loaders.site.load_many({i.site_id for i in instances if i is not None})
 
 
 @strawberry.type(description="One path to a product role, with the rule that gives it.")
@@ -65,15 +97,16 @@ class AccessSource:
     @strawberry.field(
         description="For GROUP and DEFAULT_GROUP: the group. Feature: view_users_in_organization "
         "on the holder.",
-        permission_classes=[VIEW_HOLDER],
+        graphql_type=LazyGroup | None,
+        extensions=[VIEW_HOLDER],
     )
-    async def group(self, info: Ctx) -> LazyGroup | None:
+    def group(self, info: Ctx) -> Maybe["Group | None"]:
         from schema.nodes import Group
 
-        if self.row.group_id is None:
+        group_id, loader = self.row.group_id, info.context.loaders.group
+        if group_id is None:
             return None
-        row = await info.context.loaders.group.load(self.row.group_id)
-        return Group.of(row) if row else None
+        return known(lambda: _or_none(peek(loader, group_id), Group.of))
 
     @strawberry.field(description="The path in words: user -> group -> role on product.")
     async def description(self, info: Ctx) -> str:
@@ -94,13 +127,13 @@ class ProductAccess:
     role: str
     billable: bool = strawberry.field(description="Whether this role counts towards the plan.")
 
-    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
-    async def product_instance(self, info: Ctx) -> LazyInstance:
-        return await _instance(info, self.row.product_instance_id)
+    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
+        return _instance(info, self.row.product_instance_id)
 
     @strawberry.field(
         description="Every path giving this role. Feature: view_users_in_organization.",
-        permission_classes=[VIEW_HOLDER],
+        extensions=[VIEW_HOLDER],
     )
     def sources(self) -> list[AccessSource]:
         return [AccessSource.of(path, self.holder) for path in self.row.sources]
@@ -117,9 +150,9 @@ class ProductBilling:
     reason: str
     rule: str | None = strawberry.field(description="The rule that excludes or gives access.")
 
-    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
-    async def product_instance(self, info: Ctx) -> LazyInstance:
-        return await _instance(info, self.row.product_instance_id)
+    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
+        return _instance(info, self.row.product_instance_id)
 
     @classmethod
     def of(cls, billing: product_access.Billing) -> Self:
@@ -148,20 +181,20 @@ class AccessExplanation:
         "active) or R-ACCESS-1 (no path)."
     )
 
-    @strawberry.field(permission_classes=[VIEW_HOLDER])
-    async def user(self, info: Ctx) -> LazyUser:
+    @strawberry.field(extensions=[VIEW_HOLDER])
+    def user(self, info: Ctx) -> LazyUser:
         from schema.nodes import User
 
         return User.of(self.holder)
 
-    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
-    async def product_instance(self, info: Ctx) -> LazyInstance:
-        return await _instance(info, self.row.instance.id)
+    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
+        return _instance(info, self.row.instance.id)
 
     @strawberry.field(
         description="Every path, also while an exclusion keeps them from giving access. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_HOLDER],
+        extensions=[VIEW_HOLDER],
     )
     def paths(self) -> list[AccessSource]:
         return [AccessSource.of(path, self.holder) for path in self.row.paths]
@@ -169,7 +202,7 @@ class AccessExplanation:
     @strawberry.field(
         description="Admin roles here that give no access (R-ROLE-8, R-ROLE-11, R-ROLE-12). "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_HOLDER],
+        extensions=[VIEW_HOLDER],
     )
     def ignored_admin_roles(self) -> list[IgnoredAdminRole]:
         return [

@@ -44,14 +44,14 @@ class AccessChange:
     role: str
 
     @strawberry.field(
-        description="Feature: view_users_in_organization.", permission_classes=[VIEW_CHANGED_USER]
+        description="Feature: view_users_in_organization.", extensions=[VIEW_CHANGED_USER]
     )
     async def user(self, info: Ctx) -> LazyUser:
         from schema.nodes import User  # defined after this module
 
         return await one(info.context.loaders.user, self.row.user_id, User.of)
 
-    @strawberry.field(permission_classes=[MEMBER_OF_CHANGED_INSTANCE])
+    @strawberry.field(extensions=[MEMBER_OF_CHANGED_INSTANCE])
     async def product_instance(self, info: Ctx) -> LazyInstance:
         return await _instance(info, self.row.product_instance_id)
 
@@ -63,7 +63,7 @@ class BillableUsersChange:
     after: int
     change: int = strawberry.field(description="after - before")
 
-    @strawberry.field(permission_classes=[MEMBER_OF_CHANGED_INSTANCE])
+    @strawberry.field(extensions=[MEMBER_OF_CHANGED_INSTANCE])
     async def product_instance(self, info: Ctx) -> LazyInstance:
         return await _instance(info, self.row.product_instance_id)
 

@@ -110,7 +110,7 @@ class AccessRequest(nodes.Node):
     @strawberry.field(
         description="The product instance asked for; its own fields are for members. "
         + REQUEST_FIELD,
-        permission_classes=[READ_REQUEST],
+        extensions=[READ_REQUEST],
     )
     async def product_instance(self, info: Ctx) -> nodes.ProductInstance:
         loader = info.context.loaders.product_instance
@@ -119,13 +119,13 @@ class AccessRequest(nodes.Node):
     @strawberry.field(
         description="Ids and names of the product instance, readable by a requester who is not "
         "a member. " + REQUEST_FIELD,
-        permission_classes=[READ_REQUEST],
+        extensions=[READ_REQUEST],
     )
     async def product_instance_summary(self, info: Ctx) -> ProductInstanceSummary:
         loader = info.context.loaders.product_instance
         return ProductInstanceSummary(row=await loaded(loader, self.row.product_instance_id))
 
-    @strawberry.field(description="Who asked. " + REQUEST_FIELD, permission_classes=[READ_REQUEST])
+    @strawberry.field(description="Who asked. " + REQUEST_FIELD, extensions=[READ_REQUEST])
     async def requester(self, info: Ctx) -> AccessRequester:
         account = await loaded(info.context.loaders.account, self.row.account_id)
         return AccessRequester(email=account.email, display_name=account.display_name)
@@ -133,7 +133,7 @@ class AccessRequest(nodes.Node):
     @strawberry.field(
         description="The requester's directory entry; null while they are not a member. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_REQUESTER_ENTRY],
+        extensions=[VIEW_REQUESTER_ENTRY],
     )
     async def user(self, info: Ctx) -> nodes.User | None:
         key = (self.row.organization_id, self.row.account_id)
@@ -143,7 +143,7 @@ class AccessRequest(nodes.Node):
     @strawberry.field(
         description="The admin who approved or denied it; null while pending, for an automatic "
         "approval, or when an API key decided. Feature: view_users_in_organization.",
-        permission_classes=[VIEW_DECIDER],
+        extensions=[VIEW_DECIDER],
     )
     async def decided_by(self, info: Ctx) -> nodes.User | None:
         if self.row.decided_by_id is None:
@@ -180,14 +180,14 @@ class UserAccessSettings:
 
     @strawberry.field(
         description="The product instance. Members (view_organization).",
-        permission_classes=[MEMBER_OF_INSTANCE],
+        extensions=[MEMBER_OF_INSTANCE],
     )
     def product_instance(self) -> nodes.ProductInstance:
         return nodes.ProductInstance.of(self.row)
 
     @strawberry.field(
         description="Approved email domains, by domain. Feature: configure_user_access_settings.",
-        permission_classes=[CONFIGURE_INSTANCE],
+        extensions=[CONFIGURE_INSTANCE],
     )
     def approved_domains(self) -> list[ApprovedDomain]:
         return [ApprovedDomain.of(row) for row in self.domains]

@@ -25,6 +25,8 @@ from portcullis import sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
+from schema.document_cache import DocumentCache
+from schema.execution import FastLeavesExecutionContext
 from schema.extensions import MaskInternalErrors
 from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
@@ -56,7 +58,8 @@ schema = PortcullisSchema(
         nodes.ApiKey,
         access_requests.AccessRequest,
     ],
-    extensions=[MaskInternalErrors, QueryLimits],
+    extensions=[DocumentCache, MaskInternalErrors, QueryLimits],
+    execution_context_class=FastLeavesExecutionContext,
 )
 
 

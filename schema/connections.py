@@ -12,6 +12,7 @@ from permissions.errors import BadUserInput
 from resolvers.context import Context
 from resolvers.pages import CountKey, Filter, Link, PageKey
 from resolvers.scopes import Scope
+from schema.selection import asks
 
 T = TypeVar("T")
 MAX_FIRST = 100
@@ -67,11 +68,7 @@ def check_first(first: int) -> int:
 
 def selects(info: Info[Context, None], name: str) -> bool:
     """Whether the query asks for `name` directly under this field (totalCount, accessDiff)."""
-    return any(
-        getattr(selection, "name", None) == name
-        for field in info.selected_fields
-        for selection in field.selections
-    )
+    return asks(info, name)
 
 
 async def paginate(

@@ -17,6 +17,7 @@ from permissions.errors import NotFound
 from permissions.guards import guard, list_guard
 from resolvers.catalog import catalog
 from resolvers.context import Context
+from resolvers.known import Maybe, known, peek, settled
 from resolvers.scopes import Scope
 from resolvers.targets import organization_target
 from schema import targets
@@ -86,15 +87,25 @@ async def directory_scope(info: Ctx, organization_id: int) -> Scope | None:
     return info.context.scope(VIEW_USERS_FEATURE, organization)
 
 
-async def loaded(loader: DataLoader[int, R | None], pk: int) -> R:
-    row = await loader.load(pk)
+def loaded_now(loader: DataLoader[int, R | None], pk: int) -> R:
+    row = peek(loader, pk)
     if row is None:  # deleted between reading the parent and the child
         raise NotFound()
     return row
 
 
+async def loaded(loader: DataLoader[int, R | None], pk: int) -> R:
+    return await settled(lambda: loaded_now(loader, pk))
+
+
 async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
     return wrap(await loaded(loader, pk))
+
+
+def one_now(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> Maybe[W]:
+    """A child object at once when the request has read its row (a field resolved this way
+    stays synchronous, resolvers/known.py); else an awaitable that reads it first."""
+    return known(lambda: wrap(loaded_now(loader, pk)))
 
 
 async def load_all(

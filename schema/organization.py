@@ -65,7 +65,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="Sites of the organization. Members (view_organization).",
-        permission_classes=[MEMBER_OF_ORGANIZATION],
+        extensions=[MEMBER_OF_ORGANIZATION],
     )
     async def sites(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -83,7 +83,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="The directory. Feature: view_users_in_organization (SCOPED: narrowed).",
-        permission_classes=[VIEW_DIRECTORY],
+        extensions=[VIEW_DIRECTORY],
     )
     async def users(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -102,7 +102,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="Groups. Feature: view_users_in_organization (SCOPED: narrowed).",
-        permission_classes=[VIEW_DIRECTORY],
+        extensions=[VIEW_DIRECTORY],
     )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -122,7 +122,7 @@ class Organization(Node):
     @strawberry.field(
         description="Admin role assignments. "
         "Feature: view_users_in_organization (SCOPED: narrowed).",
-        permission_classes=[VIEW_DIRECTORY],
+        extensions=[VIEW_DIRECTORY],
     )
     async def admins(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -144,7 +144,7 @@ class Organization(Node):
         "prefix ending in a dot, like `group.`), `actor` (an email or `api-key:<name>`), and "
         "`since` (inclusive) / `until` (exclusive) with a time zone. "
         "Feature: view_org_audit_log.",
-        permission_classes=[VIEW_AUDIT_LOG],
+        extensions=[VIEW_AUDIT_LOG],
     )
     async def audit_log(
         self,
@@ -168,7 +168,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="API keys (never their secrets). Feature: update_api_keys.",
-        permission_classes=[UPDATE_API_KEYS],
+        extensions=[UPDATE_API_KEYS],
     )
     async def api_keys(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -186,7 +186,7 @@ class Organization(Node):
         description="Requests for product access, newest first, of one status if given "
         "(R-ACCESS-10). Feature: approve_deny_access_requests (SCOPED: narrowed to your "
         "sites' products).",
-        permission_classes=[APPROVE_DENY_REQUESTS],
+        extensions=[APPROVE_DENY_REQUESTS],
     )
     async def access_requests(
         self,
@@ -203,7 +203,7 @@ class Organization(Node):
         description="User access settings: the approved email domains of each product that has "
         "some (R-ACCESS-10). Feature: configure_user_access_settings (SCOPED: narrowed to "
         "your products).",
-        permission_classes=[CONFIGURE_ACCESS_SETTINGS],
+        extensions=[CONFIGURE_ACCESS_SETTINGS],
     )
     async def user_access_settings(self, info: Ctx) -> list[UserAccessSettingsType]:
         from schema import access_requests  # defined after this module
@@ -213,7 +213,7 @@ class Organization(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.OrganizationViewerCan,
-        permission_classes=[MEMBER_OF_ORGANIZATION],
+        extensions=[MEMBER_OF_ORGANIZATION],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await organization_target(info.context, self.row.id)

@@ -8,8 +8,9 @@ import strawberry
 from models import admin_role, directory, group
 from resolvers import pages, product_access
 from resolvers import targets as find
+from resolvers.known import Maybe
 from schema import abilities
-from schema.access import ProductAccess, ProductBilling
+from schema.access import ProductAccess, ProductBilling, read_ahead
 from schema.connections import DEFAULT_FIRST, Connection, paginate
 from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
@@ -25,7 +26,7 @@ from schema.node import (
     Node,
     directory_scope,
     load_all,
-    one,
+    one_now,
 )
 from schema.organization import Organization
 from schema.places import ProductInstance, Site
@@ -53,16 +54,14 @@ class User(Node):
             status=row.status,
         )
 
-    @strawberry.field(permission_classes=[VIEW_USER])
-    async def organization(self, info: Ctx) -> Organization:
-        return await one(
-            info.context.loaders.organization, self.row.organization_id, Organization.of
-        )
+    @strawberry.field(graphql_type=Organization, extensions=[VIEW_USER])
+    def organization(self, info: Ctx) -> Maybe[Organization]:
+        return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
 
     @strawberry.field(
         description="Groups the user is a member of. Feature: view_users_in_organization "
         "(SCOPED: narrowed; everyone sees all of their own).",
-        permission_classes=[VIEW_USER],
+        extensions=[VIEW_USER],
     )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -81,7 +80,7 @@ class User(Node):
     @strawberry.field(
         description="Admin roles the user holds, with their scopes. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_USER],
+        extensions=[VIEW_USER],
     )
     async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
         rows = await info.context.loaders.roles_by_user.load(self.row.id)
@@ -92,17 +91,18 @@ class User(Node):
         "(DEFAULT_GROUP, GROUP, ADMIN_ROLE, SITE_ROLE). Empty for portal-only customers "
         "(R-ACCESS-6) and users who are not active (R-ACCESS-11). Feature: "
         "view_users_in_organization (SCOPED: the products in scope; everyone sees their own).",
-        permission_classes=[VIEW_USER],
+        extensions=[VIEW_USER],
     )
     async def product_access(self, info: Ctx) -> list[ProductAccess]:
         found = await product_access.product_access(info.context, self.row)
+        await read_ahead(info, found)
         return [ProductAccess.of(access, self.row) for access in found]
 
     @strawberry.field(
         description="Per product instance where the user holds access or an admin role: "
         "whether they count towards its plan, and why. Feature: view_users_in_organization "
         "(SCOPED: the products in scope; everyone sees their own).",
-        permission_classes=[VIEW_USER],
+        extensions=[VIEW_USER],
     )
     async def billing(self, info: Ctx) -> list[ProductBilling]:
         return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
@@ -110,7 +110,7 @@ class User(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.UserViewerCan,
-        permission_classes=[MEMBER_OF_USER_ORGANIZATION],
+        extensions=[MEMBER_OF_USER_ORGANIZATION],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_user(info.context, self.row)
@@ -123,11 +123,10 @@ class ProductRoleGrant:
     row: strawberry.Private[group.GroupProductRole | group.DefaultGroup]
     role: str
 
-    @strawberry.field(permission_classes=[MEMBER_OF_GRANT])
-    async def product_instance(self, info: Ctx) -> ProductInstance:
-        return await one(
-            info.context.loaders.product_instance, self.row.product_instance_id, ProductInstance.of
-        )
+    @strawberry.field(graphql_type=ProductInstance, extensions=[MEMBER_OF_GRANT])
+    def product_instance(self, info: Ctx) -> Maybe[ProductInstance]:
+        loader = info.context.loaders.product_instance
+        return one_now(loader, self.row.product_instance_id, ProductInstance.of)
 
 
 @strawberry.type(description="A group: members and the product roles they hold through it.")
@@ -149,16 +148,17 @@ class Group(Node):
 
     @strawberry.field(
         description="The site of an ORIGINAL group; null when organization-level.",
-        permission_classes=[VIEW_GROUP],
+        graphql_type=Site | None,
+        extensions=[VIEW_GROUP],
     )
-    async def site(self, info: Ctx) -> Site | None:
+    def site(self, info: Ctx) -> Maybe[Site | None]:
         if self.row.site_id is None:
             return None
-        return await one(info.context.loaders.site, self.row.site_id, Site.of)
+        return one_now(info.context.loaders.site, self.row.site_id, Site.of)
 
     @strawberry.field(
         description="Members. Feature: view_users_in_organization.",
-        permission_classes=[VIEW_GROUP],
+        extensions=[VIEW_GROUP],
     )
     async def members(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -175,7 +175,7 @@ class Group(Node):
     @strawberry.field(
         description="Product roles members hold through this group (R-ACCESS-1). "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_GROUP],
+        extensions=[VIEW_GROUP],
     )
     async def product_roles(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.product_roles_by_group.load(self.row.id)
@@ -184,7 +184,7 @@ class Group(Node):
     @strawberry.field(
         description="Product roles this group is a default group for. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_GROUP],
+        extensions=[VIEW_GROUP],
     )
     async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.default_for_by_group.load(self.row.id)
@@ -193,7 +193,7 @@ class Group(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.GroupViewerCan,
-        permission_classes=[MEMBER_OF_GROUP_ORGANIZATION],
+        extensions=[MEMBER_OF_GROUP_ORGANIZATION],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_group(info.context, self.row)
@@ -221,23 +221,19 @@ class AdminRoleAssignment(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(permission_classes=[VIEW_ASSIGNMENT])
-    async def user(self, info: Ctx) -> User:
-        return await one(info.context.loaders.user, self.row.user_id, User.of)
+    @strawberry.field(graphql_type=User, extensions=[VIEW_ASSIGNMENT])
+    def user(self, info: Ctx) -> Maybe[User]:
+        return one_now(info.context.loaders.user, self.row.user_id, User.of)
 
     @strawberry.field(
         description="The organization, site or product instance it covers.",
-        permission_classes=[VIEW_ASSIGNMENT],
+        graphql_type=AdminRoleScope,
+        extensions=[VIEW_ASSIGNMENT],
     )
-    async def scope(self, info: Ctx) -> AdminRoleScope:
-        if self.row.product_instance_id is not None:
-            return await one(
-                info.context.loaders.product_instance,
-                self.row.product_instance_id,
-                ProductInstance.of,
-            )
-        if self.row.site_id is not None:
-            return await one(info.context.loaders.site, self.row.site_id, Site.of)
-        return await one(
-            info.context.loaders.organization, self.row.organization_id, Organization.of
-        )
+    def scope(self, info: Ctx) -> Maybe[Organization | Site | ProductInstance]:
+        loaders, row = info.context.loaders, self.row
+        if row.product_instance_id is not None:
+            return one_now(loaders.product_instance, row.product_instance_id, ProductInstance.of)
+        if row.site_id is not None:
+            return one_now(loaders.site, row.site_id, Site.of)
+        return one_now(loaders.organization, row.organization_id, Organization.of)

@@ -8,6 +8,7 @@ import strawberry
 from models import organization, product
 from resolvers import pages, product_access
 from resolvers import targets as find
+from resolvers.known import Maybe
 from schema import abilities
 from schema.connections import DEFAULT_FIRST, Connection, paginate
 from schema.enums import SourceKind
@@ -21,7 +22,7 @@ from schema.node import (
     Node,
     Product,
     load_all,
-    one,
+    one_now,
 )
 from schema.organization import Organization
 
@@ -48,15 +49,13 @@ class Site(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(permission_classes=[MEMBER_OF_SITE])
-    async def organization(self, info: Ctx) -> Organization:
-        return await one(
-            info.context.loaders.organization, self.row.organization_id, Organization.of
-        )
+    @strawberry.field(graphql_type=Organization, extensions=[MEMBER_OF_SITE])
+    def organization(self, info: Ctx) -> Maybe[Organization]:
+        return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
 
     @strawberry.field(
         description="Products installed on the site. Members (view_organization).",
-        permission_classes=[MEMBER_OF_SITE],
+        extensions=[MEMBER_OF_SITE],
     )
     async def products(self, info: Ctx) -> list["ProductInstance"]:
         rows = await info.context.loaders.instances_by_site.load(self.row.id)
@@ -65,7 +64,7 @@ class Site(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.SiteViewerCan,
-        permission_classes=[MEMBER_OF_SITE],
+        extensions=[MEMBER_OF_SITE],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_site(info.context, self.row)
@@ -88,18 +87,18 @@ class ProductInstance(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(permission_classes=[MEMBER_OF_INSTANCE])
+    @strawberry.field(extensions=[MEMBER_OF_INSTANCE])
     def product(self) -> Product:
         return Product.of(self.row.product_id)
 
-    @strawberry.field(permission_classes=[MEMBER_OF_INSTANCE])
-    async def site(self, info: Ctx) -> Site:
-        return await one(info.context.loaders.site, self.row.site_id, Site.of)
+    @strawberry.field(graphql_type=Site, extensions=[MEMBER_OF_INSTANCE])
+    def site(self, info: Ctx) -> Maybe[Site]:
+        return one_now(info.context.loaders.site, self.row.site_id, Site.of)
 
     @strawberry.field(
         description="Groups a user joins when granted a role here (R-ACCESS-3). "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW_INSTANCE_GROUPS],
     )
     async def default_groups(self, info: Ctx) -> list[LazyGroup]:
         from schema.people import Group  # defined after this module
@@ -112,7 +111,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description="Groups holding a role on this product instance. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW_INSTANCE_GROUPS],
     )
     async def groups(
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
@@ -132,7 +131,7 @@ class ProductInstance(Node):
         description="Users with effective access (User.productAccess), by user id; `role` and "
         "`sourceKind` keep those holding that role or holding it through that kind of source. "
         "Feature: view_users_in_organization.",
-        permission_classes=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW_INSTANCE_GROUPS],
     )
     async def users(
         self,
@@ -159,7 +158,7 @@ class ProductInstance(Node):
         "Not counted: user access admins by that role (R-ROLE-8), portal-only customers "
         "(R-ACCESS-6), anonymous users (R-ACCESS-7), suspended or deactivated users "
         "(R-ACCESS-11). Feature: view_users_in_organization.",
-        permission_classes=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW_INSTANCE_GROUPS],
     )
     async def billable_user_count(self, info: Ctx) -> int:
         return await product_access.billable_user_count(info.context, self.row)
@@ -167,7 +166,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.ProductInstanceViewerCan,
-        permission_classes=[MEMBER_OF_INSTANCE],
+        extensions=[MEMBER_OF_INSTANCE],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_instance(info.context, self.row, granting=True)

@@ -189,14 +189,14 @@ async def _account(info: Ctx, principal: Principal) -> Account | None:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The caller.", permission_classes=[Authenticated])
+    @strawberry.field(description="The caller.", extensions=[Authenticated()])
     def viewer(self, info: Ctx) -> Viewer:
         return Viewer(principal=info.context.require_principal())
 
     @strawberry.field(
         description="An organization the caller belongs to (view_organization); NOT_FOUND "
         "otherwise.",
-        permission_classes=[MEMBER_OF_ARGUMENT],
+        extensions=[MEMBER_OF_ARGUMENT],
     )
     async def organization(self, info: Ctx, id: strawberry.ID) -> nodes.Organization:
         organization_id = decode(id, "Organization")
@@ -206,7 +206,7 @@ class Query:
 
     @strawberry.field(
         description="Any object by its global id, if the caller may read it.",
-        permission_classes=[Authenticated],
+        extensions=[Authenticated()],
     )
     async def node(self, info: Ctx, id: strawberry.ID) -> nodes.Node:
         type_name, pk = parse(id)
@@ -223,7 +223,7 @@ class Query:
         "rule; without access, why not (R-ACCESS-6 customer, R-ACCESS-11 not active, "
         "R-ACCESS-1 no path). Feature: view_users_in_organization (everyone may ask about "
         "themselves; SCOPED roles about the products in their scope).",
-        permission_classes=[VIEW_ARGUMENT_USER],
+        extensions=[VIEW_ARGUMENT_USER],
     )
     async def explain_access(
         self, info: Ctx, user_id: strawberry.ID, product_instance_id: strawberry.ID

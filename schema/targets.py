@@ -15,49 +15,61 @@ from permissions.targets import Target
 from resolvers import access, access_requests, targets
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
+from resolvers.known import Maybe, known
 from resolvers.membership import status_feature
 from schema.ids import decode, parse
 
 Ctx = Info[Context, None]
 
 
-async def parent_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.organization_target(info.context, source.row.id)]
+# Read guards: answered from what the request has read when it can (resolvers/known.py), so
+# that the field they guard stays synchronous; else an awaitable that reads first.
 
 
-async def parent_site(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.target_of_site(info.context, source.row)]
+def parent_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.organization_target_now(info.context, source.row.id)])
 
 
-async def parent_instance(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.target_of_instance(info.context, source.row)]
+def parent_site(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.site_target_now(info.context, source.row)])
 
 
-async def parent_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.target_of_user(info.context, source.row)]
+def parent_instance(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.instance_target_now(info.context, source.row)])
 
 
-async def parent_holder(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+def parent_user(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.user_target_now(info.context, source.row)])
+
+
+def parent_holder(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
     """Paths and sources of a user's access are read as the user is (own access included)."""
-    return [await targets.target_of_user(info.context, source.holder)]
+    return known(lambda: [targets.user_target_now(info.context, source.holder)])
 
 
-async def parent_user_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.organization_target(info.context, source.row.organization_id)]
+def parent_user_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    organization_id = source.row.organization_id
+    return known(lambda: [targets.organization_target_now(info.context, organization_id)])
 
 
-async def parent_group(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.target_of_group(info.context, source.row)]
+def parent_group(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.group_target_now(info.context, source.row)])
 
 
-async def parent_assignment(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.target_of_assignment(info.context, source.row)]
+def parent_assignment(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+    return known(lambda: [targets.assignment_target_now(info.context, source.row)])
 
 
-async def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
+def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
     """A product role grant is read where its product instance lies."""
-    instance_id = source.row.product_instance_id
-    return [await targets.product_instance_target(info.context, instance_id)]
+    ctx, instance_id = info.context, source.row.product_instance_id
+
+    def now() -> list[Target]:
+        loader = ctx.loaders.product_instance
+        instance = targets.visible_now(ctx, loader, instance_id, "product instance")
+        return [targets.instance_target_now(ctx, instance)]
+
+    return known(now)
 
 
 async def argument_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:

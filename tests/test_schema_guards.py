@@ -21,6 +21,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from permissions.engine import VIEW_ORGANIZATION
+from permissions.guards import Guard, PickingGuard
 from permissions.matrix import MATRIX, FeatureId, TargetKind
 from schema.app import schema
 
@@ -90,11 +91,11 @@ def _strawberry_field(field: GraphQLField) -> StrawberryField:
 
 
 def _features(field: GraphQLField) -> list[str]:
-    """The features of the field's guards; permission classes without one are not guards. A
-    picking guard (permissions/guards.py) names every feature it may ask."""
-    classes = _strawberry_field(field).permission_classes
-    single = [str(c.feature) for c in classes if hasattr(c, "feature")]
-    return single + sorted(str(f) for c in classes for f in getattr(c, "features", ()))
+    """The features of the field's guards (permissions/guards.py: field extensions); a picking
+    guard names every feature it may ask. Other extensions are not guards."""
+    guards = [e for e in _strawberry_field(field).extensions if isinstance(e, Guard | PickingGuard)]
+    single = [g.feature for g in guards if isinstance(g, Guard)]
+    return single + sorted(f for g in guards if isinstance(g, PickingGuard) for f in g.features)
 
 
 def _is_leaf(field: GraphQLField) -> bool:

@@ -139,7 +139,7 @@ class Mutations:
         description="Give a user a product role directly: they join the product's default "
         "group for the role (R-ACCESS-3). Refused when they already have the product "
         "(R-ACCESS-4: use changeProductRole). Feature: add_remove_users_from_products.",
-        permission_classes=[guard(FEATURE, targets.input_granted_instance)],
+        extensions=[guard(FEATURE, targets.input_granted_instance)],
     )
     async def grant_product_access(
         self, info: Ctx, input: GrantProductAccessInput
@@ -157,7 +157,7 @@ class Mutations:
         description="Change the role of a user's direct access: they move to the default "
         "group of the new role. Access through other groups is changed on the group. "
         "Feature: add_remove_users_from_products.",
-        permission_classes=[guard(FEATURE, targets.input_granted_instance)],
+        extensions=[guard(FEATURE, targets.input_granted_instance)],
     )
     async def change_product_role(
         self, info: Ctx, input: ChangeProductRoleInput
@@ -175,7 +175,7 @@ class Mutations:
         description="Remove every group membership that gives the user the product, default "
         "groups and others; the user also loses what those groups give. "
         "Feature: add_remove_users_from_products.",
-        permission_classes=[guard(FEATURE, targets.input_revoked_instance)],
+        extensions=[guard(FEATURE, targets.input_revoked_instance)],
     )
     async def revoke_product_access(
         self, info: Ctx, input: RevokeProductAccessInput
@@ -207,7 +207,7 @@ class Mutations:
         "a product on for a user with its default role (USER) or off (as "
         "revokeProductAccess). Switching to where the user already is changes nothing. "
         "Feature: add_remove_users_from_products.",
-        permission_classes=[guard(FEATURE, targets.input_toggled_instance)],
+        extensions=[guard(FEATURE, targets.input_toggled_instance)],
     )
     async def set_product_access(
         self, info: Ctx, input: SetProductAccessInput

@@ -105,7 +105,7 @@ class Mutations:
         description="Replace the approved email domains of a product instance (R-ACCESS-10); "
         "none in a government cloud organization (R-ACCESS-8). "
         "Feature: configure_user_access_settings.",
-        permission_classes=[guard(CONFIGURE, targets.input_configured_instance)],
+        extensions=[guard(CONFIGURE, targets.input_configured_instance)],
     )
     async def update_user_access_settings(
         self, info: Ctx, input: UpdateUserAccessSettingsInput
@@ -138,7 +138,7 @@ class Mutations:
         "anyone else. A domain approved without approval gives the product's default access "
         "at once (joining the organization if needed); otherwise the request waits for an "
         "admin. No matrix feature.",
-        permission_classes=[Authenticated],
+        extensions=[Authenticated()],
     )
     async def request_product_access(
         self, info: Ctx, input: RequestProductAccessInput
@@ -161,7 +161,7 @@ class Mutations:
         description="Approve a pending request: the requester joins the organization if needed "
         "and the product's default group for USER (R-ACCESS-3, R-ACCESS-10). "
         "Feature: approve_deny_access_requests.",
-        permission_classes=[guard(APPROVE_DENY, targets.input_request_instance)],
+        extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
     )
     async def approve_access_request(
         self, info: Ctx, input: ApproveAccessRequestInput
@@ -181,7 +181,7 @@ class Mutations:
 
     @strawberry.mutation(
         description="Deny a pending request (R-ACCESS-10). Feature: approve_deny_access_requests.",
-        permission_classes=[guard(APPROVE_DENY, targets.input_request_instance)],
+        extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
     )
     async def deny_access_request(
         self, info: Ctx, input: DenyAccessRequestInput

@@ -74,7 +74,7 @@ class Mutations:
         description="Give a user an admin role over a scope; ORG_ADMIN also joins org-admins. "
         "Refused: a role the experience lacks (R-ROLE-7), a portal-only customer (R-ACCESS-6), "
         "a user who is not active. " + FEATURE_BY_ROLE,
-        permission_classes=[ROLE_GUARD],
+        extensions=[ROLE_GUARD],
     )
     async def assign_admin_role(
         self, info: Ctx, input: AssignAdminRoleInput
@@ -93,7 +93,7 @@ class Mutations:
     @strawberry.mutation(
         description="Take an admin role over a scope from a user; ORG_ADMIN also leaves "
         "org-admins. The last active organization admin stays (R-ROLE-3). " + FEATURE_BY_ROLE,
-        permission_classes=[ROLE_GUARD],
+        extensions=[ROLE_GUARD],
     )
     async def revoke_admin_role(
         self, info: Ctx, input: RevokeAdminRoleInput

@@ -41,9 +41,7 @@ class Mutations:
     @strawberry.mutation(
         description="Invite an account into the organization, optionally with "
         "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
-        permission_classes=[
-            guard("add_remove_users_from_products", targets.input_granted_instances)
-        ],
+        extensions=[guard("add_remove_users_from_products", targets.input_granted_instances)],
     )
     async def invite_user(self, info: Ctx, input: InviteUserInput) -> InviteUserPayload:
         ctx = info.context

@@ -26,10 +26,11 @@ from schema.mutations.common import (
 Ctx = Info[Context, None]
 ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
-# Both sides are decided (API.md): the product's access and each group.
+# Both sides are decided (API.md): the product's access, then each group. Strawberry runs a
+# field's last extension first, so they are listed in reverse.
 PRODUCT_AND_GROUP_GUARDS = [
-    guard(ADD_REMOVE_USERS_FROM_PRODUCTS, targets.input_instance),
     guard(CREATE_OR_MODIFY_GROUP, targets.input_groups),
+    guard(ADD_REMOVE_USERS_FROM_PRODUCTS, targets.input_instance),
 ]
 GROUP_IDS = "1 to 100 groups. All or nothing: an error names its item (groupIds.1)."
 
@@ -94,7 +95,7 @@ class Mutations:
         description="Give several groups one or more roles on a product instance in one "
         "operation (R-ACCESS-5). Features: add_remove_users_from_products on the product "
         "instance and create_or_modify_group on each group.",
-        permission_classes=PRODUCT_AND_GROUP_GUARDS,
+        extensions=[*PRODUCT_AND_GROUP_GUARDS],
     )
     async def grant_group_product_access(
         self, info: Ctx, input: GrantGroupProductAccessInput
@@ -124,7 +125,7 @@ class Mutations:
         "when roles is left out); a default group keeps its default role (R-ACCESS-3). "
         "Features: add_remove_users_from_products on the product instance and "
         "create_or_modify_group on each group.",
-        permission_classes=PRODUCT_AND_GROUP_GUARDS,
+        extensions=[*PRODUCT_AND_GROUP_GUARDS],
     )
     async def revoke_group_product_access(
         self, info: Ctx, input: RevokeGroupProductAccessInput
@@ -152,7 +153,7 @@ class Mutations:
     @strawberry.mutation(
         description="Make a group a default group of a product role, or stop it being one; "
         "never org-admins (R-ROLE-15, R-ACCESS-3). Feature: configure_default_groups.",
-        permission_classes=[guard("configure_default_groups", targets.input_instance_with_group)],
+        extensions=[guard("configure_default_groups", targets.input_instance_with_group)],
     )
     async def set_default_group(
         self, info: Ctx, input: SetDefaultGroupInput

@@ -116,7 +116,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create a group: organization-level in CENTRALIZED, on a site in "
         "ORIGINAL. Feature: create_or_modify_group.",
-        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group_scope)],
+        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group_scope)],
     )
     async def create_group(self, info: Ctx, input: CreateGroupInput) -> CreateGroupPayload:
         ctx = info.context
@@ -136,7 +136,7 @@ class Mutations:
     @strawberry.mutation(
         description="Rename a group or change its description; org-admins keeps its name "
         "(R-ROLE-15). Feature: create_or_modify_group.",
-        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
     )
     async def update_group(self, info: Ctx, input: UpdateGroupInput) -> UpdateGroupPayload:
         ctx = info.context
@@ -156,7 +156,7 @@ class Mutations:
         description="Delete a group with its memberships and product roles; not org-admins "
         "nor the last default group of a product role (R-ROLE-15, R-ACCESS-3). "
         "Feature: create_or_modify_group.",
-        permission_classes=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
     )
     async def delete_group(self, info: Ctx, input: DeleteGroupInput) -> DeleteGroupPayload:
         ctx = info.context
@@ -184,7 +184,7 @@ class Mutations:
         description="Add users to a group; members already in it are left as they are. "
         "Not org-admins (its members follow the organization admin role). "
         "Feature: add_remove_users_from_group.",
-        permission_classes=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+        extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
     )
     async def add_group_members(
         self, info: Ctx, input: AddGroupMembersInput
@@ -212,7 +212,7 @@ class Mutations:
         description="Remove users from a group; users not in it are no change. Not "
         "org-admins (its members follow the organization admin role). "
         "Feature: add_remove_users_from_group.",
-        permission_classes=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+        extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
     )
     async def remove_group_members(
         self, info: Ctx, input: RemoveGroupMembersInput

@@ -64,7 +64,7 @@ class Mutations:
         description="Suspend a user: they keep their groups and roles but hold no access or "
         "rights until restored (R-ACCESS-11); the last active organization admin stays "
         "(R-ROLE-3). Only an active user. " + STATUS_FEATURES,
-        permission_classes=[STATUS_GUARD],
+        extensions=[STATUS_GUARD],
     )
     async def suspend_user(self, info: Ctx, input: SuspendUserInput) -> SuspendUserPayload:
         user, errors = await _status(info.context, "suspendUser", input, membership.suspend_user)
@@ -75,7 +75,7 @@ class Mutations:
     @strawberry.mutation(
         description="Restore a suspended user, with the groups and roles they kept. "
         + STATUS_FEATURES,
-        permission_classes=[STATUS_GUARD],
+        extensions=[STATUS_GUARD],
     )
     async def restore_user(self, info: Ctx, input: RestoreUserInput) -> RestoreUserPayload:
         user, errors = await _status(info.context, "restoreUser", input, membership.restore_user)
@@ -87,9 +87,7 @@ class Mutations:
         description="Remove a user from the organization's directory, with their group "
         "memberships and admin roles; the last active organization admin stays (R-ROLE-3). "
         "Feature: add_remove_users_from_products on the organization.",
-        permission_classes=[
-            guard("add_remove_users_from_products", targets.input_member_organization)
-        ],
+        extensions=[guard("add_remove_users_from_products", targets.input_member_organization)],
     )
     async def remove_user_from_organization(
         self, info: Ctx, input: RemoveUserFromOrganizationInput

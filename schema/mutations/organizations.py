@@ -55,7 +55,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create an organization; you become its organization "
         "admin and join org-admins (R-ROLE-1). Any signed-in account.",
-        permission_classes=[Authenticated],
+        extensions=[Authenticated()],
     )
     async def create_organization(
         self, info: Ctx, input: CreateOrganizationInput
@@ -78,7 +78,7 @@ class Mutations:
 
     @strawberry.mutation(
         description="Add a site. Feature: add_new_products.",
-        permission_classes=[guard("add_new_products", targets.input_organization)],
+        extensions=[guard("add_new_products", targets.input_organization)],
     )
     async def create_site(self, info: Ctx, input: CreateSiteInput) -> CreateSitePayload:
         ctx = info.context
@@ -99,7 +99,7 @@ class Mutations:
     @strawberry.mutation(
         description="Install a product on a site, with its default groups. "
         "Feature: add_new_products.",
-        permission_classes=[guard("add_new_products", targets.input_site)],
+        extensions=[guard("add_new_products", targets.input_site)],
     )
     async def add_product(self, info: Ctx, input: AddProductInput) -> AddProductPayload:
         ctx = info.context

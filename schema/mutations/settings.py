@@ -70,7 +70,7 @@ class Mutations:
     @strawberry.mutation(
         description="Switch anonymous access on or off; Confluence, Jira and Jira Service "
         "Management only (R-ACCESS-7). Feature: configure_product_settings.",
-        permission_classes=[guard("configure_product_settings", targets.input_instance)],
+        extensions=[guard("configure_product_settings", targets.input_instance)],
     )
     async def set_anonymous_access(
         self, info: Ctx, input: SetAnonymousAccessInput
@@ -96,7 +96,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create an organization API key (R-KEY-1); its secret is in this payload "
         "once. Feature: update_api_keys.",
-        permission_classes=[guard("update_api_keys", targets.input_organization)],
+        extensions=[guard("update_api_keys", targets.input_organization)],
     )
     async def create_api_key(self, info: Ctx, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         ctx = info.context
@@ -123,7 +123,7 @@ class Mutations:
     @strawberry.mutation(
         description="Revoke an API key: it is refused from its next request on. A key may "
         "revoke itself. Feature: update_api_keys.",
-        permission_classes=[guard("update_api_keys", targets.input_api_key_organization)],
+        extensions=[guard("update_api_keys", targets.input_api_key_organization)],
     )
     async def revoke_api_key(self, info: Ctx, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
         ctx = info.context
