@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
-from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
@@ -19,10 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionContext
 from tortoise import connections
-from tortoise.exceptions import BaseORMException
 
 from permissions.auth import authenticate
-from portcullis import sql_count
+from portcullis import outage, sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes
@@ -85,15 +83,55 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
+class DatabaseOutageMiddleware:
+    """A database outage met outside GraphQL execution (authenticating the request, before
+    any field runs) is a 503 with a GraphQL-shaped body and Retry-After, never a 500.
+
+    Outages met inside execution become DATABASE_UNAVAILABLE errors (MaskInternalErrors).
+    Anything else is left to fail as the bug it is.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except Exception as error:
+            if started or not outage.is_database_unavailable(error):
+                raise
+            request_id = scope["state"]["request_id"]
+            log.warning("request %s: database unavailable: %r", request_id, error)
+            await unavailable(request_id)(scope, receive, send)
+
+
+def unavailable(request_id: str) -> JSONResponse:
+    error = {
+        "message": outage.MESSAGE,
+        "extensions": {"code": outage.CODE, "requestId": request_id},
+    }
+    return JSONResponse(
+        {"errors": [error]},
+        status_code=503,
+        headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
+    )
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         request_id: str = request.state.request_id
         authorization = request.headers.get("authorization")
-        try:
-            principal = await authenticate(authorization)
-        except (BaseORMException, OSError) as error:
-            log.warning("request %s: database unavailable: %s", request_id, error)
-            raise HTTPException(503, "Database unavailable, try again shortly.") from None
+        principal = await authenticate(authorization)  # an outage here: DatabaseOutageMiddleware
         return Context(
             principal=principal, request_id=request_id, credentials_sent=bool(authorization)
         )
@@ -141,4 +179,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(RequestIdMiddleware), Middleware(DatabaseOutageMiddleware)],
+    )
