@@ -2,61 +2,13 @@
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-PORTCULLIS = str(Path(sys.executable).with_name("portcullis"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [PORTCULLIS, *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
-
-
-@contextmanager
-def _server(env: dict[str, str]) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [PORTCULLIS, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not become healthy"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.servers import cli, running_server
 
 
 def _post(
@@ -81,11 +33,14 @@ def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, st
     return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
 
 
-def test_cli_token_works_against_the_real_server(server_env: dict[str, str]) -> None:
-    account_id = _cli(server_env, "user", "create", "--email", "e2e@example.com", "--name", "E2E")
+def test_cli_token_works_against_the_real_server(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    account_id = cli(server_env, "user", "create", "--email", "e2e@example.com", "--name", "E2E")
     assert account_id.isdigit()
-    token = _cli(server_env, "token", "create", "--email", "e2e@example.com")
-    with _server(server_env) as base:
+    token = cli(server_env, "token", "create", "--email", "e2e@example.com")
+    with running_server(server_env, tmp_path / "server.log") as server:
+        base = server.base
         created = _post(
             base,
             token,
@@ -114,10 +69,11 @@ def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
     from portcullis.cli import EXAMPLE_QUERY
 
     env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}"}
-    demo = json.loads(_cli(env, "demo", "--json"))
-    again = json.loads(_cli(env, "demo", "--json"))  # keeps the data, mints fresh tokens
+    demo = json.loads(cli(env, "demo", "--json"))
+    again = json.loads(cli(env, "demo", "--json"))  # keeps the data, mints fresh tokens
     assert again["tokens"]["alice@acme.example"] != demo["tokens"]["alice@acme.example"]
-    with _server(env) as base:
+    with running_server(env, tmp_path / "server.log") as server:
+        base = server.base
         body = _post(base, demo["tokens"]["alice@acme.example"], EXAMPLE_QUERY)
         key_body = _post(
             base,

@@ -1,0 +1,95 @@
+"""The real server (`portcullis serve`, uvicorn) as a subprocess, and the CLI, for tests that
+talk to it over HTTP."""
+
+import ctypes
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+PORTCULLIS = str(Path(sys.executable).with_name("portcullis"))
+PR_SET_PDEATHSIG = 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn that has Linux end the child when the test process dies, even by SIGKILL,
+    so a killed test run leaves no server or client process behind. (Linux sends it when the
+    thread that started the child ends: start children from the main thread.)"""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+
+    def arrange() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return arrange
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PORTCULLIS, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@dataclass
+class Server:
+    base: str
+    process: "subprocess.Popen[bytes]"
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def running_server(env: dict[str, str], log: Path) -> Iterator[Server]:
+    """`portcullis serve` on a free port, healthy before it is yielded; its output goes to
+    `log` (a pipe nobody reads would fill up and stall the server)."""
+    port = free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [PORTCULLIS, "serve", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent(),
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_healthy(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def _wait_healthy(server: Server) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        assert server.process.poll() is None, server.output()
+        try:
+            if httpx.get(f"{server.base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not become healthy"
+        time.sleep(0.2)
