@@ -57,12 +57,8 @@ schema = PortcullisSchema(
 )
 
 
-class RequestIdMiddleware:
-    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
-
-    Chosen before anything can refuse the request (malformed bodies included), kept in the
-    scope's state for the context, audit events and logs.
-    """
+class HttpMiddleware:
+    """An ASGI middleware for HTTP requests (`handle`); anything else passes through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,6 +67,20 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(HttpMiddleware):
+    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
+
+    Chosen before anything can refuse the request (malformed bodies included), kept in the
+    scope's state for the context, audit events and logs.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent = Headers(scope=scope).get("x-request-id", "")
         request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -83,7 +93,7 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class DatabaseOutageMiddleware:
+class DatabaseOutageMiddleware(HttpMiddleware):
     """A database outage met outside GraphQL execution (authenticating the request, before
     any field runs) is a 503 with a GraphQL-shaped body and Retry-After, never a 500.
 
@@ -91,13 +101,7 @@ class DatabaseOutageMiddleware:
     Anything else is left to fail as the bug it is.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watching(message: Message) -> None:

@@ -6,7 +6,7 @@ The count lives in a table of its own, written by the same transaction as the mu
 fault that fires rolls the count back with everything else; the test arms it before each try.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -106,11 +106,12 @@ async def injected_faults(is_postgres: bool) -> AsyncIterator[Faults]:
         await faults.remove()
 
 
-async def every_row() -> dict[str, list[list[tuple[str, Any]]]]:
-    """Every row of every table of the schema, in key order: the whole database's state."""
+async def every_row(tables: Sequence[str] = TABLES) -> dict[str, list[list[tuple[str, Any]]]]:
+    """Every row of the tables (by default every table of the schema: the whole database's
+    state), in key order."""
     connection = connections.get("default")
     found = {}
-    for table in TABLES:
+    for table in tables:
         rows = await connection.execute_query_dict(f"SELECT * FROM {table} ORDER BY id")
         found[table] = [sorted(row.items()) for row in rows]
     return found
