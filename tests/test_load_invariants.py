@@ -185,12 +185,13 @@ def check_answers(sent: list[dict[str, Any]]) -> Counter[str]:
 
 
 async def check_admins(organization_id: int, samples: list[int], outcomes: Counter[str]) -> None:
-    """R-ROLE-3 throughout the run and at its end; and the run did come down to the last."""
+    """R-ROLE-3 throughout the run and at its end; and the run did come down to the last one
+    (seen by a sample, or by a revocation refused for it)."""
     assert len(samples) >= 10, samples
     assert min(samples) >= 1, f"organization admins sampled: {Counter(samples)}"
     assert await org_admins(organization_id) >= 1
     last = outcomes["revokeOrgAdmin:LAST_ORG_ADMIN"] + outcomes["raceRevokeOrgAdmin:LAST_ORG_ADMIN"]
-    assert last > 0, f"no revocation met the last admin: {outcomes}"
+    assert min(samples) == 1 or last > 0, f"never down to the last admin: {Counter(samples)}"
 
 
 def check_audit(
