@@ -1,11 +1,11 @@
-"""The real server (`portcullis serve`, uvicorn) as a subprocess, and the CLI, for tests that
-talk to it over HTTP."""
+"""Real `portcullis` processes for end-to-end tests: the CLI, and servers (uvicorn) over HTTP."""
 
 import ctypes
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,10 +38,15 @@ def die_with_parent() -> Callable[[], None] | None:
     return arrange
 
 
-def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
+def run_cli(env: dict[str, str], *args: str) -> "subprocess.CompletedProcess[str]":
+    return subprocess.run(
         [PORTCULLIS, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    """Run a command that must succeed; its standard output."""
+    done = run_cli(env, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -80,6 +85,16 @@ def running_server(env: dict[str, str], log: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
+
+
+@contextmanager
+def server(env: dict[str, str]) -> Iterator[str]:
+    """`running_server` with its output in a temporary file; yields its base URL."""
+    with (
+        tempfile.TemporaryDirectory(prefix="portcullis-server-") as folder,
+        running_server(env, Path(folder) / "server.log") as started,
+    ):
+        yield started.base
 
 
 def _wait_healthy(server: Server) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import cli, running_server
+from tests.servers import cli, server
 
 
 def _post(
@@ -33,14 +33,11 @@ def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, st
     return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
 
 
-def test_cli_token_works_against_the_real_server(
-    server_env: dict[str, str], tmp_path: Path
-) -> None:
+def test_cli_token_works_against_the_real_server(server_env: dict[str, str]) -> None:
     account_id = cli(server_env, "user", "create", "--email", "e2e@example.com", "--name", "E2E")
     assert account_id.isdigit()
     token = cli(server_env, "token", "create", "--email", "e2e@example.com")
-    with running_server(server_env, tmp_path / "server.log") as server:
-        base = server.base
+    with server(server_env) as base:
         created = _post(
             base,
             token,
@@ -72,8 +69,7 @@ def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
     demo = json.loads(cli(env, "demo", "--json"))
     again = json.loads(cli(env, "demo", "--json"))  # keeps the data, mints fresh tokens
     assert again["tokens"]["alice@acme.example"] != demo["tokens"]["alice@acme.example"]
-    with running_server(env, tmp_path / "server.log") as server:
-        base = server.base
+    with server(env) as base:
         body = _post(base, demo["tokens"]["alice@acme.example"], EXAMPLE_QUERY)
         key_body = _post(
             base,
