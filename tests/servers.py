@@ -1,6 +1,7 @@
 """Real `portcullis` processes for end-to-end tests: the CLI, and servers (uvicorn) over HTTP."""
 
 import ctypes
+import os
 import signal
 import socket
 import subprocess
@@ -49,6 +50,17 @@ def cli(env: dict[str, str], *args: str) -> str:
     done = run_cli(env, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def load_test_env(database_url: str) -> dict[str, str]:
+    """The environment of a server under a test's load: a rate limit (where there is one,
+    PORTCULLIS_RATE_LIMIT) kept on, but far above the few hundred requests a test sends."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTCULLIS_LOG_LEVEL": "warning",
+        "PORTCULLIS_RATE_LIMIT": "100000",
+    }
 
 
 @dataclass

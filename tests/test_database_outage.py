@@ -13,7 +13,6 @@ Run with `pytest -m hardening` (figures: add -rP).
 """
 
 import asyncio
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ import pytest
 
 from tests.outage_load import WORKERS, Load, OutageFigures
 from tests.pg_cluster import Cluster, throwaway_cluster
-from tests.servers import cli, running_server
+from tests.servers import cli, load_test_env, running_server
 
 pytestmark = pytest.mark.hardening
 
@@ -45,7 +44,7 @@ def cluster() -> Iterator[Cluster]:
 async def test_an_outage_under_load_is_answered_cleanly_and_recovered_from(
     cluster: Cluster, mode: str, tmp_path: Path
 ) -> None:
-    env = {**os.environ, "DATABASE_URL": cluster.url, "PORTCULLIS_LOG_LEVEL": "warning"}
+    env = load_test_env(cluster.url)
     email = f"outage-{mode}@example.com"
     cli(env, "user", "create", "--email", email, "--name", "Outage")
     token = cli(env, "token", "create", "--email", email)

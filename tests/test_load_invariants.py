@@ -16,7 +16,6 @@ Run with `pytest -m hardening` and TEST_DATABASE_URL naming a PostgreSQL databas
 
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import time
@@ -42,7 +41,7 @@ from tests.load_state import (
     last_event_id,
     replay,
 )
-from tests.servers import die_with_parent, running_server
+from tests.servers import die_with_parent, load_test_env, running_server
 from tests.test_effective_access import group_with
 from tests.test_effective_access_properties import PRODUCT_ROLES, Comparison, describe, read
 
@@ -249,7 +248,7 @@ async def test_concurrent_changes_keep_the_invariants(
         pytest.skip("the load test needs PostgreSQL: set TEST_DATABASE_URL")
     w, plan = await starting_state()
     start, last_before = await assignments_of(w.org.id), await last_event_id()
-    env = {**os.environ, "DATABASE_URL": database, "PORTCULLIS_LOG_LEVEL": "warning"}
+    env = load_test_env(database)
     with running_server(env, tmp_path / "server.log") as server:
         sent, samples = await run_clients(
             {**plan, "base": server.base}, w.org.id, tmp_path, repo_root
