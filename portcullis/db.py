@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
@@ -33,6 +34,25 @@ def _with_sqlite_dir(database_url: str) -> str:
     return database_url
 
 
+# PostgreSQL waits, in seconds, unless DATABASE_URL sets them: connecting (asyncpg's `timeout`)
+# and one statement (`command_timeout`). Past them a request answers DATABASE_UNAVAILABLE
+# rather than hanging on a database that stopped answering without closing its sockets.
+POSTGRES_TIMEOUTS = {"timeout": "10", "command_timeout": "30"}
+
+
+def with_timeouts(database_url: str) -> str:
+    """The URL with POSTGRES_TIMEOUTS added where it sets none (for serving, not migrating:
+    a migration may rightly run one long statement)."""
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgres", "postgresql", "asyncpg"):
+        return database_url
+    given = parse_qs(parts.query)
+    missing = [f"{k}={v}" for k, v in POSTGRES_TIMEOUTS.items() if k not in given]
+    if not missing:
+        return database_url
+    return parts._replace(query="&".join([parts.query, *missing]).lstrip("&")).geturl()
+
+
 async def migrate(database_url: str) -> None:
     """Apply committed migrations, then bring the product catalog rows up to date.
 
@@ -48,7 +68,8 @@ async def migrate(database_url: str) -> None:
 
 async def open_database(database_url: str) -> None:
     """Connect without migrating (tests, which migrate once per session)."""
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    config = tortoise_config(with_timeouts(database_url))
+    await Tortoise.init(config=config, _enable_global_fallback=True)
 
 
 async def close_database() -> None:

@@ -43,7 +43,11 @@ async def assign_admin_role(
             raise _duplicate(role)
         try:
             await assign_role(ctx, user, role, scope_id, MAKE_ROLE_FEATURE[role].value)
-        except IntegrityError:  # the same assignment, committed by a racing request
+        except IntegrityError:
+            # DUPLICATE only when a racing request committed the same assignment; any other
+            # failed write (its audit event, org-admins) is not the client's to fix.
+            if await _held(user, role, scope_id) is None:
+                raise
             raise _duplicate(role) from None
     return user
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
-from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
@@ -18,10 +17,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.types import ExecutionContext
 from tortoise import connections
-from tortoise.exceptions import BaseORMException
 
 from permissions.auth import authenticate
-from portcullis import sql_count
+from portcullis import outage, sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
@@ -63,12 +61,8 @@ schema = PortcullisSchema(
 )
 
 
-class RequestIdMiddleware:
-    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
-
-    Chosen before anything can refuse the request (malformed bodies included), kept in the
-    scope's state for the context, audit events and logs.
-    """
+class HttpMiddleware:
+    """An ASGI middleware for HTTP requests (`handle`); anything else passes through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -77,6 +71,20 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(HttpMiddleware):
+    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
+
+    Chosen before anything can refuse the request (malformed bodies included), kept in the
+    scope's state for the context, audit events and logs.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent = Headers(scope=scope).get("x-request-id", "")
         request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -89,16 +97,51 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
+class DatabaseOutageMiddleware(HttpMiddleware):
+    """A database outage met outside GraphQL execution (authenticating the request, before
+    any field runs) is a 503 with a GraphQL-shaped body and Retry-After, never a 500.
+
+    Outages met inside execution become DATABASE_UNAVAILABLE errors (MaskInternalErrors).
+    Anything else is left to fail as the bug it is.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except Exception as error:
+            if started or not outage.is_database_unavailable(error):
+                raise
+            request_id = scope["state"]["request_id"]
+            log.warning("request %s: database unavailable: %r", request_id, error)
+            await unavailable(request_id)(scope, receive, send)
+
+
+def unavailable(request_id: str) -> JSONResponse:
+    error = {
+        "message": outage.MESSAGE,
+        "extensions": {"code": outage.CODE, "requestId": request_id},
+    }
+    return JSONResponse(
+        {"errors": [error]},
+        status_code=503,
+        headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
+    )
+
+
 class GraphQLApp(LimitedGraphQL):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         request_id: str = request.state.request_id
         authorization = request.headers.get("authorization")
-        try:
-            principal = await authenticate(authorization)
-            await rate_limit.enforce(request, principal)
-        except (BaseORMException, OSError) as error:
-            log.warning("request %s: database unavailable: %s", request_id, error)
-            raise HTTPException(503, "Database unavailable, try again shortly.") from None
+        # An outage here, authenticating or counting the request: DatabaseOutageMiddleware.
+        principal = await authenticate(authorization)
+        await rate_limit.enforce(request, principal)
         return Context(
             principal=principal,
             request_id=request_id,
@@ -152,6 +195,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         routes.append(_sql_count_route())
     middleware = [
         Middleware(RequestIdMiddleware),  # outermost: refusals below carry the request id too
+        Middleware(DatabaseOutageMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -1,7 +1,8 @@
 """Masking: errors the client is not meant to see become a generic one with the request id.
 
 Client-facing errors are ApiError (codes of API.md) and GraphQL's own syntax and validation
-errors; anything else is a bug: logged with its traceback and request id, never shown.
+errors. A database outage is DATABASE_UNAVAILABLE (try again shortly), logged in one line;
+anything else is a bug: logged with its traceback and request id, never shown.
 """
 
 import logging
@@ -11,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from permissions.errors import ApiError
+from portcullis import outage
 
 log = logging.getLogger("portcullis.errors")
 
@@ -43,19 +45,31 @@ class MaskInternalErrors(SchemaExtension):
         for error in result.errors or []:
             if is_client_error(error):
                 masked.append(with_code(error))
-                continue
-            log.error(
-                "internal error in request %s at %s",
-                request_id,
-                error.path,
-                exc_info=error.original_error,
-            )
-            masked.append(
-                GraphQLError(
-                    "Internal server error.",
-                    nodes=error.nodes,
-                    path=error.path,
-                    extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-                )
-            )
+            else:
+                masked.append(masked_error(error, request_id))
         result.errors = masked
+
+
+def masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    if outage.is_database_unavailable(error.original_error):
+        log.warning(
+            "request %s at %s: database unavailable: %r",
+            request_id,
+            error.path,
+            error.original_error,
+        )
+        message, code = outage.MESSAGE, outage.CODE
+    else:
+        log.error(
+            "internal error in request %s at %s",
+            request_id,
+            error.path,
+            exc_info=error.original_error,
+        )
+        message, code = "Internal server error.", "INTERNAL_SERVER_ERROR"
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": code, "requestId": request_id},
+    )

@@ -2,8 +2,10 @@
 migrated once per session with the committed migrations, emptied after every test."""
 
 import os
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 from tortoise import connections
@@ -31,6 +33,19 @@ TABLES = [
     "site",
     "organization",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sigterm_ends_the_run_cleanly() -> Iterator[None]:
+    """SIGTERM (CI's time limit) ends the run as Ctrl-C does, so every fixture's clean-up runs:
+    servers stopped, throwaway PostgreSQL clusters stopped and removed."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    yield
+    signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from tortoise import connections
 
 from models.enums import AdminRole
 from models.product import ProductInstance
 from resolvers import organizations
 from tests import factories
 from tests.factories import World, gid
+from tests.faults import every_row
 from tests.graphql_client import GraphQLClient
 from tests.test_effective_access import group_with
 
@@ -43,12 +43,7 @@ class Case:
 
 
 async def state() -> dict[str, list[Any]]:
-    connection = connections.get("default")
-    found = {}
-    for table in STATE_TABLES:
-        rows = await connection.execute_query_dict(f"SELECT * FROM {table} ORDER BY id")
-        found[table] = [sorted(row.items()) for row in rows]
-    return found
+    return dict(await every_row(STATE_TABLES))
 
 
 async def send(api: GraphQLClient, token: str, case: Case, dry_run: bool) -> dict[str, Any]:
