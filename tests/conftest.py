@@ -1,6 +1,7 @@
 """Test set-up: a real database (SQLite file, or PostgreSQL when TEST_DATABASE_URL is set),
 migrated once per session with the committed migrations, emptied after every test."""
 
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from tortoise import connections
 from portcullis.db import close_database, migrate
 from portcullis.settings import Settings
 from schema.app import create_app
+from tests.fuzz_support import FUZZ_TALLY, describe_tally
 from tests.graphql_client import GraphQLClient
 
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
@@ -68,9 +70,23 @@ async def _empty_tables(database: str, is_postgres: bool) -> AsyncIterator[None]
 
 @pytest.fixture
 async def api(database: str) -> AsyncIterator[GraphQLClient]:
+    async with _client(database, raise_app_exceptions=True) as client:
+        yield client
+
+
+@pytest.fixture
+async def served_api(database: str) -> AsyncIterator[GraphQLClient]:
+    """Answers as a real server does: an exception in the app is a 500, not raised in the test
+    (the fuzz tests count and report those as answers)."""
+    async with _client(database, raise_app_exceptions=False) as client:
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def _client(database: str, raise_app_exceptions: bool) -> AsyncIterator[GraphQLClient]:
     settings = Settings(database_url=database, graphiql=True, log_level="warning")
     app = create_app(settings, manage_database=False)
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
     async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
         yield GraphQLClient(http)
 
@@ -78,3 +94,14 @@ async def api(database: str) -> AsyncIterator[GraphQLClient]:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """How many cases the fuzz tests tried: a silent zero is visible (and fails the tests)."""
+    tally = config.stash.get(FUZZ_TALLY, None)
+    if tally:
+        terminalreporter.write_sep("-", "fuzzing")
+        for line in describe_tally(tally):
+            terminalreporter.write_line(line)
