@@ -9,11 +9,14 @@ the other.
 
 import os
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from tortoise.models import Model
 
 from models.access_settings import AccessRequest
@@ -45,6 +48,7 @@ NODE_MODELS: dict[str, type[Model]] = {
 }
 
 Ids = dict[str, list[str]]  # node type name -> global ids
+T = TypeVar("T")
 
 
 def fuzz_scale() -> int:
@@ -123,6 +127,47 @@ def broken_contract(response: httpx.Response) -> str | None:
     if None in codes or "INTERNAL_SERVER_ERROR" in codes:
         return f"error codes {codes}: {response.text[:1000]}"
     return None
+
+
+@dataclass
+class Trial:
+    """One fuzz run: how each request was answered, and every answer that broke the contract."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, request: str, response: httpx.Response, problem: str | None = None) -> None:
+        problem = broken_contract(response) or problem
+        if problem:
+            self.problems.append(f"{request}\n-> {problem}")
+        self.outcomes[outcome(response)] += 1
+
+    def conclude(self, config: pytest.Config, fuzz: str, tried: int, floor: int) -> None:
+        record(config, fuzz, tried, self.outcomes)
+        failed = f"{len(self.problems)} of {tried} failed:\n\n"
+        assert not self.problems, failed + "\n\n".join(self.problems[:5])
+        assert tried >= floor, f"only {tried} cases drawn (at least {floor} expected)"
+
+
+def draw_distinct(strategy: st.SearchStrategy[T], count: int, key: Callable[[T], Any]) -> list[T]:
+    """`count` examples, the distinct ones (by key) in order. Derandomized: the same on every
+    run, so CI is repeatable; drawn before any is sent, so the number tried is exact."""
+    found: dict[Any, T] = {}
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(example: T) -> None:
+        found.setdefault(key(example), example)
+
+    collect()
+    return list(found.values())
 
 
 def outcome(response: httpx.Response) -> str:

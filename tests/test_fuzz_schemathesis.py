@@ -18,14 +18,12 @@ database connections belong to the test's loop. Cases are drawn first (Hypothesi
 the same documents on every run) and sent after, so the count of cases tried is exact.
 """
 
-from collections import Counter
 from random import Random
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import Case
 from schemathesis.checks import response_schema_conformance
@@ -40,10 +38,9 @@ from tests.fuzz_support import (
     ADMIN,
     FOREIGN_ADMIN,
     FuzzWorld,
-    broken_contract,
+    Trial,
+    draw_distinct,
     fuzz_scale,
-    outcome,
-    record,
     seed,
 )
 from tests.fuzz_values import realistic, weighted
@@ -82,23 +79,15 @@ def draw_cases(label: str, world: FuzzWorld, count: int) -> list[tuple[str, Case
     """Distinct (admin, case) pairs for one root field, real values already put in."""
     operation = SCHEMA.find_operation_by_label(label)
     assert operation is not None, label
-    found: dict[tuple[str, str], Case[Any]] = {}
 
-    @settings(
-        max_examples=count,
-        derandomize=True,  # the same cases on every run: CI is reproducible
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(operation.as_strategy(), st.sampled_from([ADMIN, ADMIN, FOREIGN_ADMIN]), st.randoms())
-    def collect(case: Case[Any], admin: str, random: Random) -> None:
+    def realistic_case(drawn: tuple[Case[Any], str, Random]) -> tuple[str, Case[Any]]:
+        case, admin, random = drawn
         case.body = realistic(document(case), world, admin, random)
-        found.setdefault((admin, case.body), case)
+        return admin, case
 
-    collect()
-    return [(admin, case) for (admin, _), case in found.items()]
+    admins = st.sampled_from([ADMIN, ADMIN, FOREIGN_ADMIN])
+    cases = st.tuples(operation.as_strategy(), admins, st.randoms()).map(realistic_case)
+    return draw_distinct(cases, count, key=lambda pair: (pair[0], document(pair[1])))
 
 
 def document(case: Case[Any]) -> str:
@@ -121,23 +110,17 @@ async def test_schemathesis_fuzz(
 ) -> None:
     world = await seed(served_api)
     cases = draw_cases(label, world, EXAMPLES * fuzz_scale())
-    outcomes: Counter[str] = Counter()
-    problems = []
+    trial = Trial()
     for admin, case in cases:
         response = await served_api.http.post(
             "/graphql",
             json={"query": document(case)},
             headers={"Authorization": f"Bearer {world.tokens[admin]}"},
         )
-        problem = broken_contract(response) or nonconforming(case, response)
-        if problem:
-            problems.append(f"as {admin}:\n{document(case)}\n-> {problem}")
-        outcomes[outcome(response)] += 1
-    record(pytestconfig, f"schemathesis, {len(LABELS)} root fields", len(cases), outcomes)
-    print(f"{label}: {len(cases)} cases, {dict(outcomes)}")
-    assert not problems, f"{len(problems)} of {len(cases)} failed:\n\n" + "\n\n".join(problems[:5])
-    assert len(cases) >= FLOOR, f"only {len(cases)} cases drawn"
-    assert outcomes["answered"], f"no case got past argument checks: {dict(outcomes)}"
+        trial.add(f"as {admin}:\n{document(case)}", response, nonconforming(case, response))
+    print(f"{label}: {len(cases)} cases, {dict(trial.outcomes)}")
+    trial.conclude(pytestconfig, f"schemathesis, {len(LABELS)} root fields", len(cases), FLOOR)
+    assert trial.outcomes["answered"], f"none got past argument checks: {dict(trial.outcomes)}"
 
 
 def nonconforming(case: Case[Any], response: httpx.Response) -> str | None:
