@@ -4,7 +4,7 @@ schemathesis loads the schema from the ASGI app (`create_app`) by introspection 
 documents for each root field (hypothesis-graphql underneath); tests/fuzz_values.py then puts
 real ids and values into most of their arguments. Each document is sent in-process over HTTP
 with the personal token of alice (ORG_ADMIN of Acme Corp, CENTRALIZED) or olivia (ORG_ADMIN of
-Globex, ORIGINAL), on the seeded demo data (tests.fuzz_support.py), fresh for every root field.
+Globex, ORIGINAL), on the seeded demo data (tests/fuzz_support.py), fresh for every root field.
 
 Every answer must be below 500, conform to the schema (schemathesis's
 `response_schema_conformance`), and carry an `extensions.code` on every error, never
