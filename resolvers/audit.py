@@ -6,9 +6,7 @@ from typing import Any
 from models.audit import AuditEvent
 from permissions.errors import BadUserInput
 from resolvers.context import Context
-from resolvers.pages import Filter
-
-MAX_FILTER_LENGTH = 255
+from resolvers.pages import Filter, filter_text
 
 
 async def record(
@@ -45,7 +43,7 @@ def audit_filter(
     a dot: `group.`), an actor (an email, or `api-key:<name>`), and a time range [since, until)."""
     conditions: list[tuple[str, tuple[Any, ...]]] = []
     if action is not None:
-        _check_length("action", action)
+        filter_text("action", action)
         prefix = action.endswith(".")
         conditions.append(
             ("substr(action, 1, ?) = ?", (len(action), action))
@@ -53,7 +51,7 @@ def audit_filter(
             else ("action = ?", (action,))
         )
     if actor is not None:
-        _check_length("actor", actor)
+        filter_text("actor", actor)
         conditions.append(("actor_label = ?", (actor.strip().lower() if "@" in actor else actor,)))
     for comparison, name, moment in (
         ("created_at >= ?", "since", since),
@@ -68,8 +66,3 @@ def audit_filter(
     return Filter(
         " AND ".join(c for c, _ in conditions), tuple(p for _, ps in conditions for p in ps)
     )
-
-
-def _check_length(name: str, value: str) -> None:
-    if not 0 < len(value) <= MAX_FILTER_LENGTH:
-        raise BadUserInput(f"'{name}' must be 1 to {MAX_FILTER_LENGTH} characters.")

@@ -15,6 +15,7 @@ from typing import Any
 
 from tortoise import connections
 
+from permissions.errors import BadUserInput
 from resolvers import scopes
 from resolvers.scopes import Scope
 
@@ -34,6 +35,17 @@ class Filter:
 
     sql: str
     params: tuple[Any, ...] = ()
+
+
+MAX_FILTER_LENGTH = 255
+
+
+def filter_text(name: str, value: str) -> str:
+    """A text argument that narrows a list. Printable: PostgreSQL text holds no NUL, and a NUL
+    compared in SQL was a masked internal error (found by tests/test_fuzz_schemathesis.py)."""
+    if not 0 < len(value) <= MAX_FILTER_LENGTH or not value.isprintable():
+        raise BadUserInput(f"'{name}' must be 1 to {MAX_FILTER_LENGTH} printable characters.")
+    return value
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from resolvers.effective_access import (
     exclusion,
     grouped,
 )
-from resolvers.pages import Filter, Link, rows
+from resolvers.pages import Filter, Link, filter_text, rows
 from resolvers.scopes import Scope
 
 VIEW_USERS = "view_users_in_organization"
@@ -242,7 +242,7 @@ def users_filter(role: str | None, kind: SourceKind | None) -> Filter | None:
     params: list[str] = []
     if role is not None:
         conditions.append("f.role = ?")
-        params.append(role)
+        params.append(filter_text("role", role))
     if kind is not None:
         conditions.append("f.kind = ?")
         params.append(kind.value)

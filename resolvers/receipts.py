@@ -52,10 +52,11 @@ async def perform(
     key: str | None = getattr(input, "client_mutation_id", None)
     if key is None:
         return await work()
-    if not 0 < len(key) <= MAX_ID_LENGTH:
+    # Printable: PostgreSQL text holds no NUL (a NUL here was a masked internal error).
+    if not 0 < len(key) <= MAX_ID_LENGTH or not key.isprintable():
         raise refuse(
             ErrorCode.INVALID_INPUT,
-            f"clientMutationId must be 1 to {MAX_ID_LENGTH} characters.",
+            f"clientMutationId must be 1 to {MAX_ID_LENGTH} printable characters.",
             field="clientMutationId",
         )
     principal, fingerprint = _principal_key(ctx), digest(mutation, input)

@@ -1,6 +1,7 @@
 """The Schema object and the ASGI application (Starlette): /graphql and /healthz."""
 
 import contextlib
+import json
 import logging
 import re
 import uuid
@@ -8,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
@@ -15,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionContext
 from tortoise import connections
 
@@ -25,7 +29,7 @@ from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
 from schema.document_cache import DocumentCache
 from schema.execution import FastLeavesExecutionContext
-from schema.extensions import MaskInternalErrors
+from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates
 from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
@@ -56,7 +60,7 @@ schema = PortcullisSchema(
         nodes.ApiKey,
         access_requests.AccessRequest,
     ],
-    extensions=[DocumentCache, MaskInternalErrors, QueryLimits],
+    extensions=[DocumentCache, MaskInternalErrors, QueryLimits, RefuseUnpairedSurrogates],
     execution_context_class=FastLeavesExecutionContext,
 )
 
@@ -136,6 +140,28 @@ def unavailable(request_id: str) -> JSONResponse:
 
 
 class GraphQLApp(LimitedGraphQL):
+    def parse_json(self, data: str | bytes) -> Any:
+        """strawberry answers 400 only to a JSONDecodeError: bytes that are not UTF-8
+        (UnicodeDecodeError) or nesting deeper than Python's recursion limit (RecursionError)
+        were 500s. Found by tests/test_fuzz_bodies.py."""
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """A JSON body that is a bare number, string, boolean or null was a 500: strawberry
+        reads it as an object. Only an object (or an array: a batch, refused) starts with `{`
+        or `[`, so the body is not decoded twice to tell."""
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method == "POST" and "application/json" in content_type:
+            start = (await request.get_body()).lstrip()[:1]
+            if start not in (b"{", b"["):
+                raise HTTPException(400, "The request body must be a JSON object.")
+        return await super().parse_http_body(request)
+
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         request_id: str = request.state.request_id
         authorization = request.headers.get("authorization")

@@ -11,6 +11,7 @@ import pytest
 from tortoise import connections
 
 from portcullis.db import close_database, migrate
+from tests.fuzz_support import FUZZ_TALLY, describe_tally
 from tests.graphql_client import GraphQLClient, app_for, in_process
 
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
@@ -92,6 +93,25 @@ def server_env(database: str, is_postgres: bool, tmp_path: Path) -> dict[str, st
     return {**os.environ, "DATABASE_URL": url, "PORTCULLIS_LOG_LEVEL": "warning"}
 
 
+@pytest.fixture
+async def served_api(database: str) -> AsyncIterator[GraphQLClient]:
+    """Answers as a real server does: an exception in the app is a 500, not raised in the test
+    (the fuzz tests count and report those as answers)."""
+    async with in_process(app_for(database), raise_app_exceptions=False) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """How many cases the fuzz tests tried: a silent zero is visible (and fails the tests)."""
+    tally = config.stash.get(FUZZ_TALLY, None)
+    if tally:
+        terminalreporter.write_sep("-", "fuzzing")
+        for line in describe_tally(tally):
+            terminalreporter.write_line(line)

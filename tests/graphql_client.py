@@ -56,8 +56,11 @@ def app_for(database: str, limits: Limits | None = None, graphiql: bool = True) 
 
 
 @asynccontextmanager
-async def in_process(app: Starlette) -> AsyncIterator[GraphQLClient]:
-    """A client of the app over ASGI, in this process and event loop (no socket)."""
-    transport = httpx.ASGITransport(app=app)
+async def in_process(
+    app: Starlette, raise_app_exceptions: bool = True
+) -> AsyncIterator[GraphQLClient]:
+    """A client of the app over ASGI, in this process and event loop (no socket). Without
+    raise_app_exceptions an exception in the app is a 500 answer, as from a real server."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
     async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
         yield GraphQLClient(http)
