@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader as StrawberryDataLoader
@@ -50,11 +50,19 @@ class DataLoader(StrawberryDataLoader[K, T]):
         return asyncio.shield(super().load(key))
 
 
-def by_id(model: type[M], *related: str) -> DataLoader[int, M | None]:
+def by_id(
+    model: type[M], *related: str, primes: Callable[[M], None] | None = None
+) -> DataLoader[int, M | None]:
+    """Rows by id; `related` are read in the same statement, and `primes` hands them to the
+    loaders of their own kind (so that, say, a user's organization is not read again)."""
+
     async def load(ids: list[int]) -> Sequence[M | None]:
         query = model.filter(id__in=ids)
         rows = await (query.select_related(*related) if related else query)
         found = {row.pk: row for row in rows}
+        if primes is not None:
+            for row in rows:
+                primes(row)
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
@@ -148,9 +156,11 @@ class Loaders:
         self.organization = by_id(Organization)
         self.account = by_id(Account)
         self.site = by_id(Site)
-        self.product_instance = by_id(ProductInstance)
+        # Who reads a product instance reads its site next (guards, ProductInstance.site), and
+        # who reads a user, their organization: each in the same statement.
+        self.product_instance = by_id(ProductInstance, "site", primes=self._prime_site)
         self.group = by_id(Group)
-        self.user = by_id(OrgUser, "account")
+        self.user = by_id(OrgUser, "account", "organization", primes=self._prime_organization)
         self.role_assignment = by_id(RoleAssignment)
         self.audit_event = by_id(AuditEvent)
         self.api_key = by_id(ApiKey)
@@ -172,6 +182,12 @@ class Loaders:
         self.targets: dict[tuple[object, ...], Target] = {}  # resolvers/targets.py
         self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
         self._counts: dict[Link, DataLoader[CountKey, int]] = {}
+
+    def _prime_site(self, instance: ProductInstance) -> None:
+        self.site.prime(instance.site_id, instance.site)
+
+    def _prime_organization(self, user: OrgUser) -> None:
+        self.organization.prime(user.organization_id, user.organization)
 
     def page(self, link: Link) -> DataLoader[PageKey, Page]:
         if link not in self._pages:
