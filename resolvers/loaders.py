@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader as StrawberryDataLoader
@@ -48,6 +48,11 @@ class DataLoader(StrawberryDataLoader[K, T]):
 
     def load(self, key: K) -> Awaitable[T]:
         return asyncio.shield(super().load(key))
+
+    def load_many(self, keys: Iterable[K]) -> Awaitable[list[T]]:
+        """One shield around the gathered futures, not one per key: a page's read-ahead loads
+        hundreds of keys, and each shield costs a future and its callbacks."""
+        return asyncio.shield(asyncio.gather(*map(super().load, keys)))
 
 
 def by_id(
