@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bench.baseline_answers import HANDLERS, Database, Rows, refused
-from bench.bulk import is_postgres
+from portcullis.db import is_postgres
 
 POOL_SIZE = 5  # Tortoise's asyncpg pool: at most 5 connections
 _OPERATION = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")

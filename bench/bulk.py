@@ -12,12 +12,9 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from bench.shape import COLUMNS, Row
+from portcullis.db import is_postgres
 
 SQLITE_CHUNK = 50_000
-
-
-def is_postgres(database_url: str) -> bool:
-    return database_url.startswith(("postgres://", "postgresql://"))
 
 
 def database_name(database_url: str) -> str:

@@ -29,7 +29,7 @@ from tortoise import connections
 
 from bench.generate import Manifest
 from bench.queries import KINDS, Kind
-from portcullis.db import close_database, open_database
+from portcullis.db import close_database, is_postgres, open_database
 from portcullis.settings import Settings
 from portcullis.sql_count import attached
 from schema.app import create_app
@@ -111,7 +111,7 @@ async def _report(sql: str, values: list[Any], args: argparse.Namespace) -> floa
     if not sql.lstrip().upper().startswith("SELECT"):
         print(f"   -      {sql[:110]}")
         return 0.0
-    postgres = args.database_url.startswith(("postgres://", "postgresql://"))
+    postgres = is_postgres(args.database_url)
     runs = [
         await _time_statement(sql, values, postgres, False, args.wall) for _ in range(args.repeat)
     ]

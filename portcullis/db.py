@@ -40,12 +40,17 @@ def _with_sqlite_dir(database_url: str) -> str:
 POSTGRES_TIMEOUTS = {"timeout": "10", "command_timeout": "30"}
 
 
+def is_postgres(database_url: str) -> bool:
+    """Whether DATABASE_URL names PostgreSQL (Tortoise's schemes for asyncpg)."""
+    return urlsplit(database_url).scheme in ("postgres", "postgresql", "asyncpg")
+
+
 def with_timeouts(database_url: str) -> str:
     """The URL with POSTGRES_TIMEOUTS added where it sets none (for serving, not migrating:
     a migration may rightly run one long statement)."""
-    parts = urlsplit(database_url)
-    if parts.scheme not in ("postgres", "postgresql", "asyncpg"):
+    if not is_postgres(database_url):
         return database_url
+    parts = urlsplit(database_url)
     given = parse_qs(parts.query)
     missing = [f"{k}={v}" for k, v in POSTGRES_TIMEOUTS.items() if k not in given]
     if not missing:

@@ -18,6 +18,8 @@ from typing import Protocol
 
 from tortoise import connections
 
+from portcullis.db import is_postgres
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -84,6 +86,6 @@ class PostgresCounter:
 
 
 def counter_for(database_url: str, window_s: int) -> Counter:
-    if database_url.startswith(("postgres://", "postgresql://")):
+    if is_postgres(database_url):
         return PostgresCounter(window_s)
     return MemoryCounter(window_s)

@@ -59,8 +59,3 @@ async def settled(compute: Callable[[], T]) -> T:
     """`compute()` for async callers: loads whatever it needs first."""
     found = known(compute)
     return await found if isawaitable(found) else found
-
-
-async def resolved(found: Maybe[T]) -> T:
-    """Await a Maybe from async code."""
-    return await found if isawaitable(found) else found

@@ -139,21 +139,25 @@ def user_target_now(ctx: Context, user: OrgUser) -> Target:
     return _memo(ctx, (TargetKind.USER, user.id), compute)
 
 
+def product_instance_target_now(
+    ctx: Context, product_instance_id: int, *, granting: bool = False
+) -> Target:
+    loader = ctx.loaders.product_instance
+    instance = visible_now(ctx, loader, product_instance_id, "product instance")
+    return instance_target_now(ctx, instance, granting=granting)
+
+
+def site_target_of_id_now(ctx: Context, site_id: int) -> Target:
+    return site_target_now(ctx, visible_now(ctx, ctx.loaders.site, site_id, "site"))
+
+
 def assignment_target_now(ctx: Context, assignment: RoleAssignment) -> Target:
     """An admin role assignment is read where its scope lies."""
-    loaders = ctx.loaders
     if assignment.product_instance_id is not None:
-        instance = visible_now(
-            ctx, loaders.product_instance, assignment.product_instance_id, "product instance"
-        )
-        return instance_target_now(ctx, instance)
+        return product_instance_target_now(ctx, assignment.product_instance_id)
     if assignment.site_id is not None:
-        return site_target_now(ctx, visible_now(ctx, loaders.site, assignment.site_id, "site"))
+        return site_target_of_id_now(ctx, assignment.site_id)
     return organization_target_now(ctx, assignment.organization_id)
-
-
-async def visible_site(ctx: Context, site_id: int) -> Site:
-    return await settled(lambda: visible_now(ctx, ctx.loaders.site, site_id, "site"))
 
 
 async def visible_instance(ctx: Context, product_instance_id: int) -> ProductInstance:
@@ -211,7 +215,7 @@ async def organization_target(ctx: Context, organization_id: int) -> Target:
 
 
 async def site_target(ctx: Context, site_id: int) -> Target:
-    return await target_of_site(ctx, await visible_site(ctx, site_id))
+    return await settled(lambda: site_target_of_id_now(ctx, site_id))
 
 
 async def target_of_site(ctx: Context, site: Site) -> Target:
@@ -221,8 +225,9 @@ async def target_of_site(ctx: Context, site: Site) -> Target:
 async def product_instance_target(
     ctx: Context, product_instance_id: int, *, granting: bool = False
 ) -> Target:
-    instance = await visible_instance(ctx, product_instance_id)
-    return await target_of_instance(ctx, instance, granting=granting)
+    return await settled(
+        lambda: product_instance_target_now(ctx, product_instance_id, granting=granting)
+    )
 
 
 async def target_of_instance(

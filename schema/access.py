@@ -52,21 +52,13 @@ async def read_ahead(info: Ctx, found: list[effective_access.Access]) -> None:
     every entry at once: one batch for every user of a page, and then productInstance and
     sources.group resolve without waiting (resolvers/known.py)."""
     loaders = info.context.loaders
-    groups = {p.group_id for a in found for p in a.sources if p.group_id is not None}
     reads: list[Awaitable[object]] = []
     if asks(info, "sources", "group"):
+        groups = {p.group_id for a in found for p in a.sources if p.group_id is not None}
         reads.append(loaders.group.load_many(groups))
-    if asks(info, "productInstance"):
-        instance_ids = {a.product_instance_id for a in found}
-        reads.append(_instances_and_sites(info, instance_ids))
+    if asks(info, "productInstance"):  # their sites come with them (Loaders.product_instance)
+        reads.append(loaders.product_instance.load_many({a.product_instance_id for a in found}))
     await asyncio.gather(*reads)
-
-
-async def _instances_and_sites(info: Ctx, instance_ids: set[int]) -> None:
-    loaders = info.context.loaders
-    instances = await loaders.product_instance.load_many(instance_ids)
-    if asks(info, "productInstance", "site"):
-        await loaders.site.load_many({i.site_id for i in instances if i is not None})
 
 
 @strawberry.type(description="One path to a product role, with the rule that gives it.")

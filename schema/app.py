@@ -16,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionContext
@@ -30,6 +30,7 @@ from schema import access_requests, nodes, rate_limit
 from schema.document_cache import DocumentCache
 from schema.execution import FastLeavesExecutionContext
 from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates
+from schema.http import HttpMiddleware, error_response
 from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
@@ -63,22 +64,6 @@ schema = PortcullisSchema(
     extensions=[DocumentCache, MaskInternalErrors, QueryLimits, RefuseUnpairedSurrogates],
     execution_context_class=FastLeavesExecutionContext,
 )
-
-
-class HttpMiddleware:
-    """An ASGI middleware for HTTP requests (`handle`); anything else passes through."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        await self.handle(scope, receive, send)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
 
 
 class RequestIdMiddleware(HttpMiddleware):
@@ -128,15 +113,8 @@ class DatabaseOutageMiddleware(HttpMiddleware):
 
 
 def unavailable(request_id: str) -> JSONResponse:
-    error = {
-        "message": outage.MESSAGE,
-        "extensions": {"code": outage.CODE, "requestId": request_id},
-    }
-    return JSONResponse(
-        {"errors": [error]},
-        status_code=503,
-        headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)},
-    )
+    retry = {"Retry-After": str(outage.RETRY_AFTER_SECONDS)}
+    return error_response(503, outage.MESSAGE, outage.CODE, headers=retry, requestId=request_id)
 
 
 class GraphQLApp(LimitedGraphQL):

@@ -66,11 +66,6 @@ def check_first(first: int) -> int:
     return first
 
 
-def selects(info: Info[Context, None], name: str) -> bool:
-    """Whether the query asks for `name` directly under this field (totalCount, accessDiff)."""
-    return asks(info, name)
-
-
 async def paginate(
     info: Info[Context, None],
     link: Link,
@@ -92,7 +87,7 @@ async def paginate(
     key = PageKey(parent, check_first(first), decode_cursor(after), scope, where)
     counter = ctx.loaders.count(link)
     count_key = CountKey(parent, scope, where)
-    total = counter.load(count_key) if selects(info, "totalCount") else None
+    total = counter.load(count_key) if asks(info, "totalCount") else None
     page = await ctx.loaders.page(link).load(key)
     loaded = await nodes(page.child_ids)
     edges = [

@@ -12,6 +12,7 @@ reports the error exactly as before. tests/test_fast_leaves.py checks that both 
 the same JSON for rich documents.
 """
 
+from functools import cached_property
 from typing import Any
 
 from graphql import (
@@ -64,7 +65,7 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        leaf = None if self.wrapped else _leaf_of(parent_type, _name(field_details_list))
+        leaf = _leaf_of(parent_type, _name(field_details_list)) if self.shortcut else None
         if leaf is not None:
             attribute, leaf_type, non_null = leaf
             value = getattr(source, attribute, Undefined)
@@ -78,11 +79,12 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
             parent_type, source, field_details_list, path, position_context
         )
 
-    @property
-    def wrapped(self) -> bool:
-        """A schema extension that wraps every resolver must see every field: no shortcut."""
+    @cached_property
+    def shortcut(self) -> bool:
+        """Not when a schema extension wraps every resolver: it must see every field. Decided
+        once per execution, not per field."""
         manager = getattr(self, "middleware_manager", None)
-        return manager is not None and bool(getattr(manager, "middlewares", None))
+        return manager is None or not getattr(manager, "middlewares", None)
 
 
 def _name(field_details_list: Any) -> str:

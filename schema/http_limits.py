@@ -20,6 +20,7 @@ from strawberry.types.execution import SubscriptionExecutionResult
 
 from portcullis.settings import Limits
 from resolvers.context import Context
+from schema.http import HttpMiddleware, error_response
 
 
 class RequestRefused(Exception):
@@ -28,26 +29,20 @@ class RequestRefused(Exception):
         self.status, self.code, self.message, self.limit = status, code, message, limit
 
     def response(self) -> JSONResponse:
-        extensions: dict[str, Any] = {"code": self.code}
-        if self.limit is not None:
-            extensions["limit"] = self.limit
-        body = {"errors": [{"message": self.message, "extensions": extensions}]}
-        return JSONResponse(body, status_code=self.status)
+        limit: dict[str, Any] = {} if self.limit is None else {"limit": self.limit}
+        return error_response(self.status, self.message, self.code, **limit)
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """Refuses a body over `max_bytes` with 413: at once when Content-Length says so, otherwise
     (chunked, or a Content-Length that lies short) as soon as the bytes read pass the limit.
     The body is read here, then handed on whole, so nothing behind reads more than the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = Headers(scope=scope).get("content-length", "")
         body = None if declared.isdigit() and int(declared) > self.max_bytes else b""
         while body is not None:

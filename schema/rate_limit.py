@@ -13,11 +13,12 @@ import ipaddress
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from permissions.principal import Principal
 from portcullis.rate_limit import Counter, counter_for
 from portcullis.settings import RateLimit, Settings
+from schema.http import error_response
 
 CODE = "RATE_LIMITED"
 
@@ -74,14 +75,12 @@ async def refuse(_: Request, error: Exception) -> Response:
         f"Too many requests from {who}: at most {limit.requests} per {limit.window_s} s. "
         f"Retry in {seconds} s."
     )
-    extensions = {
-        "code": CODE,
-        "retryAfter": seconds,
-        "limit": limit.requests,
-        "windowSeconds": limit.window_s,
-    }
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": extensions}]},
-        status_code=429,
+    return error_response(
+        429,
+        message,
+        CODE,
         headers={"Retry-After": str(seconds)},
+        retryAfter=seconds,
+        limit=limit.requests,
+        windowSeconds=limit.window_s,
     )

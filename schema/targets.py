@@ -63,13 +63,7 @@ def parent_assignment(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequen
 def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
     """A product role grant is read where its product instance lies."""
     ctx, instance_id = info.context, source.row.product_instance_id
-
-    def now() -> list[Target]:
-        loader = ctx.loaders.product_instance
-        instance = targets.visible_now(ctx, loader, instance_id, "product instance")
-        return [targets.instance_target_now(ctx, instance)]
-
-    return known(now)
+    return known(lambda: [targets.product_instance_target_now(ctx, instance_id)])
 
 
 async def argument_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:

@@ -10,7 +10,9 @@ from types import FrameType
 import pytest
 from tortoise import connections
 
+from portcullis import db
 from portcullis.db import close_database, migrate
+from portcullis.settings import Limits
 from tests.fuzz_support import FUZZ_TALLY, describe_tally
 from tests.graphql_client import GraphQLClient, app_for, in_process
 
@@ -59,7 +61,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def is_postgres(database_url: str) -> bool:
-    return database_url.startswith(("postgres://", "postgresql://"))
+    return db.is_postgres(database_url)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,6 +85,19 @@ async def _empty_tables(database: str, is_postgres: bool) -> AsyncIterator[None]
 @pytest.fixture
 async def api(database: str) -> AsyncIterator[GraphQLClient]:
     async with in_process(app_for(database)) as client:
+        yield client
+
+
+# Query limits far above the clients' defaults (README, Security), for tests whose own queries
+# read a whole organization at once.
+ROOMY = Limits(
+    max_depth=100, max_aliases=10**6, max_tokens=10**7, max_nodes=10**12, max_body_bytes=10**8
+)
+
+
+@pytest.fixture
+async def roomy_api(database: str) -> AsyncIterator[GraphQLClient]:
+    async with in_process(app_for(database, ROOMY)) as client:
         yield client
 
 

@@ -25,7 +25,7 @@ deletes it again: the per-test table cleanup runs after the whole test, not betw
 import itertools
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,8 @@ from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.auth import issue_personal_token
-from portcullis.settings import Limits
 from tests.factories import gid
-from tests.graphql_client import GraphQLClient, app_for, in_process
+from tests.graphql_client import GraphQLClient
 
 # --- The catalog as plain data, and the team's reading of the rules --------------------------
 
@@ -630,15 +629,10 @@ def describe(spec: OrgSpec) -> str:
 
 
 @pytest.fixture
-async def api(database: str) -> AsyncIterator[GraphQLClient]:
+def api(roomy_api: GraphQLClient) -> GraphQLClient:
     """Three requests read a whole organization, with an alias per user, per instance and
-    filter, and per (user, instance): far beyond the default query limits, which are set for
-    clients (README, Security), not for this test."""
-    limits = Limits(
-        max_depth=100, max_aliases=10**6, max_tokens=10**7, max_nodes=10**12, max_body_bytes=10**8
-    )
-    async with in_process(app_for(database, limits)) as client:
-        yield client
+    filter, and per (user, instance): far beyond the default query limits."""
+    return roomy_api
 
 
 @settings(

@@ -4,14 +4,13 @@ and every field of the schema read deeply from A and from viewer, by each princi
 as for ids that name nothing; the account in both organizations reads of B exactly what a
 plain member of B reads (README "Members")."""
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from portcullis.settings import Limits
 from schema.ids import parse
-from tests.graphql_client import GraphQLClient, app_for, in_process
+from tests.graphql_client import GraphQLClient
 from tests.isolation_snapshot import NODE_TABLES, b_objects, changed, snapshots
 from tests.isolation_walk import one_field_at_a_time
 from tests.isolation_world import PRINCIPALS, SECRET, Isolation, isolation, unknown
@@ -20,13 +19,10 @@ NODE = "query ($id: ID!) { node(id: $id) { id __typename } }"
 
 
 @pytest.fixture
-async def api(database: str) -> AsyncIterator[GraphQLClient]:
+def api(roomy_api: GraphQLClient) -> GraphQLClient:
     """Every field four levels deep, with every connection at its default page: far beyond the
-    query limits set for clients (README, Security), which would refuse before anything of B
-    could be read."""
-    limits = Limits(max_depth=100, max_aliases=10**6, max_tokens=10**7, max_nodes=10**12)
-    async with in_process(app_for(database, limits)) as client:
-        yield client
+    query limits set for clients, which would refuse before anything of B could be read."""
+    return roomy_api
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)

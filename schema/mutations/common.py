@@ -15,9 +15,9 @@ from resolvers.context import Context
 from resolvers.errors import DomainError, Problem
 from resolvers.receipts import perform
 from schema.access_diff import AccessDiff
-from schema.connections import selects
 from schema.enums import ErrorCode
 from schema.nodes import User
+from schema.selection import asks
 
 M = TypeVar("M", bound=Model)
 R = TypeVar("R")
@@ -82,7 +82,7 @@ def watch(
     affected: Callable[[], Awaitable[Sequence[int]]],
 ) -> Watch:
     """A Watch for this mutation: measured for a dry run or when accessDiff is selected."""
-    wanted = input.dry_run or selects(info, "accessDiff")
+    wanted = input.dry_run or asks(info, "accessDiff")
     return Watch(affected, dry_run=input.dry_run, wanted=wanted)
 
 
