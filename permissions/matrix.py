@@ -16,7 +16,7 @@ import yaml
 from models.enums import AdminRole, Experience
 from permissions.policy_errors import MatrixError as MatrixError  # re-exported
 
-# A copy of ../shared/spec/role_matrix.yaml (a test keeps them equal); PORTCULLIS_ROLE_MATRIX
+# The project's policy as data (docs/domain.md says the rules in words); PORTCULLIS_ROLE_MATRIX
 # points elsewhere, for instance to try an edited matrix.
 MATRIX_FILE = Path(
     os.environ.get("PORTCULLIS_ROLE_MATRIX") or Path(__file__).with_name("role_matrix.yaml")
