@@ -38,7 +38,7 @@ def explain_refusal(spec: Feature, holdings: Holdings, target: Target) -> Decisi
     if spec.id == FeatureId.MAKE_ORG_ADMIN:
         return Decision(False, "R-ROLE-2", "Only organization admins manage organization admins.")
     if spec.id == FeatureId.MAKE_SITE_ADMIN:
-        return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
+        return _site_admins_by_org_admins(target)
     if (
         spec.id == FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS
         and target.experience is Experience.CENTRALIZED
@@ -65,8 +65,12 @@ def refuse(
         return Decision(
             False, "R-ROLE-2", "Only organization admins (people, not API keys) make org admins."
         )
-    if spec.id == FeatureId.MAKE_SITE_ADMIN and not holdings.org_admin:
-        return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
+    if (
+        spec.id == FeatureId.MAKE_SITE_ADMIN
+        and target.experience is Experience.CENTRALIZED
+        and not holdings.org_admin
+    ):
+        return _site_admins_by_org_admins(target)
     if all(role is AdminRole.USER_ACCESS_ADMIN for role, _ in allowing):
         refused = _beyond_administered(spec, holdings, target)
         if refused is not None:
@@ -76,6 +80,19 @@ def refuse(
             False, "R-ROLE-14", "Adding an app also needs the product admin role for the product."
         )
     return None
+
+
+def _site_admins_by_org_admins(target: Target) -> Decision:
+    """R-ROLE-5: in CENTRALIZED only organization admins assign or revoke the site admin role;
+    in ORIGINAL a site admin also makes (and unmakes) the site admins of its own site, as the
+    matrix's SCOPED cell says, and of no other."""
+    if target.experience is Experience.ORIGINAL:
+        return Decision(
+            False,
+            "R-ROLE-5",
+            "Only organization admins, and the site admins of this site, manage its site admins.",
+        )
+    return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
 
 
 def _beyond_administered(spec: Feature, holdings: Holdings, target: Target) -> Decision | None:

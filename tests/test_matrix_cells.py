@@ -112,7 +112,7 @@ def expected(experience: str, role: str, row: dict[str, Any], place: Place) -> t
     ]
     if not allowing:
         return False, _refusal_rule(experience, role, feature, place)
-    if feature == "make_site_admin" and role != "org_admin":
+    if feature == "make_site_admin" and role != "org_admin" and experience == "centralized":
         return False, "R-ROLE-5"
     if allowing == ["user_access_admin"] and place.kind == "group" and place.reaches - {P1}:
         return False, "R-ROLE-9"
