@@ -9,6 +9,8 @@ from permissions.matrix import Cell, Feature, FeatureId, TargetKind
 from permissions.principal import Holdings, Principal
 from permissions.targets import Decision, Target
 
+# Products whose product admins hold no access to the content by that role (R-ROLE-11).
+JIRA_FAMILY = "jira"
 GROUP_FEATURES = frozenset(
     {FeatureId.CREATE_OR_MODIFY_GROUP, FeatureId.ADD_REMOVE_USERS_FROM_GROUP}
 )
@@ -31,6 +33,31 @@ def instance_covers(instances: frozenset[int], target: Target) -> bool:
 
 def _original_user(target: Target) -> bool:
     return target.kind is TargetKind.USER and target.experience is Experience.ORIGINAL
+
+
+def implied_access(
+    principal: Principal, spec: Feature, holdings: Holdings, target: Target
+) -> Decision | None:
+    """access_to_products where effective access holds it though the matrix cell says NO: an
+    organization admin holds every product of the organization (R-ROLE-4), a product admin
+    their product outside the Jira family (R-ROLE-11, the matrix's Confluence exception). An
+    API key is nobody's account and holds no access."""
+    if spec.id != FeatureId.ACCESS_TO_PRODUCTS or principal.is_api_key:
+        return None
+    if holdings.org_admin:
+        return Decision(
+            True,
+            "R-ROLE-4",
+            "Organization admins hold access to every product of the organization.",
+        )
+    administered = holdings.instances.get(AdminRole.PRODUCT_ADMIN, frozenset())
+    if target.product_instance_id in administered and target.product_family != JIRA_FAMILY:
+        return Decision(
+            True,
+            "R-ROLE-11",
+            "A product admin holds access to the product's content (outside the Jira family).",
+        )
+    return None
 
 
 def explain_refusal(spec: Feature, holdings: Holdings, target: Target) -> Decision | None:

@@ -13,12 +13,12 @@ from models.directory import OrgUser
 from models.enums import AdminRole, Experience
 from models.product import ProductInstance
 from permissions.errors import NotFound
+from permissions.rules import JIRA_FAMILY
 from resolvers import effective_access, targets
 from resolvers.catalog import catalog, product_name
 from resolvers.context import Context
 from resolvers.effective_access import (
     EFFECTIVE,
-    JIRA_FAMILY,
     Access,
     Exclusion,
     Path,

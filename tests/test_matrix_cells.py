@@ -5,7 +5,9 @@ about a target inside the role's scope, one outside it, and the organization its
 expected answer is computed here, independently of the engine, from the header's semantics:
 YES allows inside the scope and on organization-wide targets, SCOPED only inside the scope,
 NO never; an organization admin also holds the product admin role on every product (R-ROLE-4);
-then the domain rules that refuse (R-ROLE-5, R-ROLE-9, R-ROLE-14). Asked twice: through the
+then the domain rules that refuse (R-ROLE-5, R-ROLE-9, R-ROLE-14) and the one that allows
+access_to_products where effective access holds it (R-ROLE-4; the products are Jira, whose
+product admins hold none by R-ROLE-11). Asked twice: through the
 engine directly, and over HTTP through viewer.can.
 """
 
@@ -111,6 +113,8 @@ def expected(experience: str, role: str, row: dict[str, Any], place: Place) -> t
         or (r == "product_admin" and role == "org_admin" and _implicit(row, place))
     ]
     if not allowing:
+        if feature == "access_to_products" and role == "org_admin":
+            return True, "R-ROLE-4"  # effective access holds every product (issue 13.17)
         return False, _refusal_rule(experience, role, feature, place)
     if feature == "make_site_admin" and role != "org_admin" and experience == "centralized":
         return False, "R-ROLE-5"
@@ -176,7 +180,9 @@ def target(experience: str, place: Place) -> Target:
         return Target(kind, ORG, exp, site_id=place.site, group_id=G1, instance_ids=place.reaches)
     if kind is TargetKind.PRODUCT_INSTANCE:  # what its default groups give: itself
         reach = frozenset({place.instance or 0})
-        return Target(kind, ORG, exp, place.site, place.instance, instance_ids=reach)
+        return Target(  # Jira, as over HTTP: its product admins hold no content (R-ROLE-11)
+            kind, ORG, exp, place.site, place.instance, instance_ids=reach, product_family="jira"
+        )
     return Target(kind, ORG, exp, place.site, place.instance)
 
 
