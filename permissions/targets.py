@@ -41,6 +41,17 @@ class Target:
         return hash(tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
+    def object_id(self) -> int | None:
+        """The id of the object itself, of its kind."""
+        return {
+            TargetKind.ORGANIZATION: self.organization_id,
+            TargetKind.SITE: self.site_id,
+            TargetKind.PRODUCT_INSTANCE: self.product_instance_id,
+            TargetKind.GROUP: self.group_id,
+            TargetKind.USER: self.user_id,
+        }[self.kind]
+
+    @property
     def organization_wide(self) -> bool:
         """The organization itself, its directory and its organization-level groups."""
         if self.kind is TargetKind.GROUP:
