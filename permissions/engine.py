@@ -9,6 +9,8 @@ One pass, deny by default, in the order the matrix file's header gives:
    when its cell is YES and the target lies in the role's scope or is organization-wide, or when
    its cell is SCOPED and the target lies in the role's scope;
 3. the domain rules that can refuse what the matrix allows (permissions/rules.py). Deny wins.
+   Where the matrix refuses access_to_products, effective access may still hold it (R-ROLE-4,
+   R-ROLE-11): the answer agrees with it, with the rule that gives it.
 A refusal names the rule that explains it best: an R- rule where one covers the case, else the
 feature id.
 """
@@ -67,7 +69,11 @@ def decide(principal: Principal, feature: str, target: Target) -> Decision:
     holdings = principal.holdings(target.organization_id)
     allowing = _allowing_roles(spec, holdings, target)
     if not allowing:
-        return rules.explain_refusal(spec, holdings, target) or _not_allowed(spec, holdings)
+        return (
+            rules.implied_access(principal, spec, holdings, target)
+            or rules.explain_refusal(spec, holdings, target)
+            or _not_allowed(spec, holdings)
+        )
     refused = rules.refuse(principal, spec, holdings, allowing, target)
     if refused is not None:
         return refused

@@ -34,6 +34,8 @@ class GuardContext(Protocol):
 
     def decide(self, feature: str, target: Target) -> Decision: ...
 
+    def read(self, feature: str, target: Target) -> Decision: ...
+
     def reach(self, feature: str, organization: Target) -> Reach: ...
 
 
@@ -80,18 +82,24 @@ class _Guard(FieldExtension):
 
 
 class Guard(_Guard):
-    """Asks the engine for `feature` on every target of the field."""
+    """Asks the engine for `feature` on every target of the field. With `maker_reads`, the
+    field describes its object, and whoever made that object in this request reads it (the
+    context's `read`): a mutation's payload is readable by the actor that made it."""
 
-    def __init__(self, feature: str, find_targets: TargetFinder) -> None:
+    def __init__(self, feature: str, find_targets: TargetFinder, maker_reads: bool) -> None:
         self.feature = feature
         self.find_targets = find_targets
+        self.maker_reads = maker_reads
 
     def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
         return self.find_targets(source, info, kwargs)
 
     def check(self, context: GuardContext, found: Sequence[Target]) -> None:
         for target in found:
-            _require(context, self.feature, target)
+            if self.maker_reads:
+                _allowed(context.read(self.feature, target))
+            else:
+                _require(context, self.feature, target)
 
 
 class PickingGuard(_Guard):
@@ -132,8 +140,8 @@ class Authenticated(_Guard):
         return None
 
 
-def guard(feature: str, find_targets: TargetFinder) -> Guard:
-    return Guard(feature, find_targets)
+def guard(feature: str, find_targets: TargetFinder, *, maker_reads: bool = False) -> Guard:
+    return Guard(feature, find_targets, maker_reads)
 
 
 def picking_guard(name: str, features: Iterable[str], find: FeatureFinder) -> PickingGuard:
@@ -141,11 +149,14 @@ def picking_guard(name: str, features: Iterable[str], find: FeatureFinder) -> Pi
 
 
 def list_guard(feature: str, find_organization: TargetFinder) -> ListGuard:
-    return ListGuard(feature, find_organization)
+    return ListGuard(feature, find_organization, maker_reads=False)
 
 
 def _require(context: GuardContext, feature: str, target: Target) -> None:
-    decision = context.decide(feature, target)
+    _allowed(context.decide(feature, target))
+
+
+def _allowed(decision: Decision) -> None:
     if not decision.allowed:
         raise Forbidden(decision.reason, rule=decision.rule)
 

@@ -9,6 +9,8 @@ from permissions.matrix import Cell, Feature, FeatureId, TargetKind
 from permissions.principal import Holdings, Principal
 from permissions.targets import Decision, Target
 
+# Products whose product admins hold no access to the content by that role (R-ROLE-11).
+JIRA_FAMILY = "jira"
 GROUP_FEATURES = frozenset(
     {FeatureId.CREATE_OR_MODIFY_GROUP, FeatureId.ADD_REMOVE_USERS_FROM_GROUP}
 )
@@ -33,12 +35,37 @@ def _original_user(target: Target) -> bool:
     return target.kind is TargetKind.USER and target.experience is Experience.ORIGINAL
 
 
+def implied_access(
+    principal: Principal, spec: Feature, holdings: Holdings, target: Target
+) -> Decision | None:
+    """access_to_products where effective access holds it though the matrix cell says NO: an
+    organization admin holds every product of the organization (R-ROLE-4), a product admin
+    their product outside the Jira family (R-ROLE-11, the matrix's Confluence exception). An
+    API key is nobody's account and holds no access."""
+    if spec.id != FeatureId.ACCESS_TO_PRODUCTS or principal.is_api_key:
+        return None
+    if holdings.org_admin:
+        return Decision(
+            True,
+            "R-ROLE-4",
+            "Organization admins hold access to every product of the organization.",
+        )
+    administered = holdings.instances.get(AdminRole.PRODUCT_ADMIN, frozenset())
+    if target.product_instance_id in administered and target.product_family != JIRA_FAMILY:
+        return Decision(
+            True,
+            "R-ROLE-11",
+            "A product admin holds access to the product's content (outside the Jira family).",
+        )
+    return None
+
+
 def explain_refusal(spec: Feature, holdings: Holdings, target: Target) -> Decision | None:
     """The matrix refused; name the domain rule that says so, where one does."""
     if spec.id == FeatureId.MAKE_ORG_ADMIN:
         return Decision(False, "R-ROLE-2", "Only organization admins manage organization admins.")
     if spec.id == FeatureId.MAKE_SITE_ADMIN:
-        return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
+        return _site_admins_by_org_admins(target)
     if (
         spec.id == FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS
         and target.experience is Experience.CENTRALIZED
@@ -65,8 +92,12 @@ def refuse(
         return Decision(
             False, "R-ROLE-2", "Only organization admins (people, not API keys) make org admins."
         )
-    if spec.id == FeatureId.MAKE_SITE_ADMIN and not holdings.org_admin:
-        return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
+    if (
+        spec.id == FeatureId.MAKE_SITE_ADMIN
+        and target.experience is Experience.CENTRALIZED
+        and not holdings.org_admin
+    ):
+        return _site_admins_by_org_admins(target)
     if all(role is AdminRole.USER_ACCESS_ADMIN for role, _ in allowing):
         refused = _beyond_administered(spec, holdings, target)
         if refused is not None:
@@ -76,6 +107,19 @@ def refuse(
             False, "R-ROLE-14", "Adding an app also needs the product admin role for the product."
         )
     return None
+
+
+def _site_admins_by_org_admins(target: Target) -> Decision:
+    """R-ROLE-5: in CENTRALIZED only organization admins assign or revoke the site admin role;
+    in ORIGINAL a site admin also makes (and unmakes) the site admins of its own site, as the
+    matrix's SCOPED cell says, and of no other."""
+    if target.experience is Experience.ORIGINAL:
+        return Decision(
+            False,
+            "R-ROLE-5",
+            "Only organization admins, and the site admins of this site, manage its site admins.",
+        )
+    return Decision(False, "R-ROLE-5", "Only organization admins manage site admins.")
 
 
 def _beyond_administered(spec: Feature, holdings: Holdings, target: Target) -> Decision | None:

@@ -16,6 +16,8 @@ class Target:
     product instances they belong to through groups and admin roles (ORIGINAL site scopes);
     for a group, the product instances it gives access to (R-ROLE-9); for a product instance
     asked about granting it to users, what its default groups give (R-ROLE-10).
+    `product_family` is a product instance's catalog family: a product admin holds the
+    product's content outside the Jira family (R-ROLE-11).
     """
 
     kind: TargetKind
@@ -27,6 +29,7 @@ class Target:
     user_id: int | None = None
     site_ids: frozenset[int] = frozenset()
     instance_ids: frozenset[int] = frozenset()
+    product_family: str | None = None
 
     def __hash__(self) -> int:
         return self._hash
@@ -36,6 +39,17 @@ class Target:
         """Computed once: a target is a key of the request's decision cache, asked about by
         every guarded field of every row of a page."""
         return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
+    @property
+    def object_id(self) -> int | None:
+        """The id of the object itself, of its kind."""
+        return {
+            TargetKind.ORGANIZATION: self.organization_id,
+            TargetKind.SITE: self.site_id,
+            TargetKind.PRODUCT_INSTANCE: self.product_instance_id,
+            TargetKind.GROUP: self.group_id,
+            TargetKind.USER: self.user_id,
+        }[self.kind]
 
     @property
     def organization_wide(self) -> bool:

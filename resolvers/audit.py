@@ -5,8 +5,19 @@ from typing import Any
 
 from models.audit import AuditEvent
 from permissions.errors import BadUserInput
+from permissions.matrix import TargetKind
 from resolvers.context import Context
 from resolvers.pages import Filter, filter_text
+
+# The actions that make an object, and its kind: the object is the caller's to read in the
+# rest of the request (Context.read). An adopted or changed object is not made.
+MAKES = {
+    "site.create": TargetKind.SITE,
+    "product.add": TargetKind.PRODUCT_INSTANCE,
+    "group.create": TargetKind.GROUP,
+    "user.invite": TargetKind.USER,
+    "user.join": TargetKind.USER,
+}
 
 
 async def record(
@@ -34,6 +45,9 @@ async def record(
         rule=rule,
         request_id=ctx.request_id,
     )
+    made = MAKES.get(action)
+    if made is not None:
+        ctx.made[(made, int(target_id))] = rule
 
 
 def audit_filter(

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from permissions.engine import decide, reach
 from permissions.guards import require_principal
+from permissions.matrix import TargetKind
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
 from portcullis.settings import Limits
@@ -20,6 +21,9 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     _decisions: dict[tuple[str, Target], Decision] = field(default_factory=dict)
     _reaches: dict[tuple[str, Target], Reach] = field(default_factory=dict)
+    # What this request's mutations made, by kind and id, with the rule each was made under
+    # (written by resolvers/audit.py with the audit event that records the making).
+    made: dict[tuple[TargetKind, int], str] = field(default_factory=dict)
 
     def require_principal(self) -> Principal:
         return require_principal(self.principal, self.credentials_sent)
@@ -31,6 +35,21 @@ class Context:
         if key not in self._decisions:
             self._decisions[key] = decide(self.require_principal(), feature, target)
         return self._decisions[key]
+
+    def read(self, feature: str, target: Target) -> Decision:
+        """A read of an object's own fields: the engine's decision or, for an object this
+        request made, the rule it was made under. Whoever may make a thing reads what the
+        mutation's payload returns of it; afterwards the matrix alone decides again."""
+        decision = self.decide(feature, target)
+        if decision.allowed or target.object_id is None:
+            return decision
+        rule = self.made.get((target.kind, target.object_id))
+        if rule is None:
+            return decision
+        return Decision(True, rule, "Made in this request: its maker reads it in the payload.")
+
+    def was_made(self, kind: TargetKind, pk: int) -> bool:
+        return (kind, pk) in self.made
 
     def reach(self, feature: str, organization: Target) -> Reach:
         key = (feature, organization)

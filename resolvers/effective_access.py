@@ -23,10 +23,10 @@ from enum import StrEnum
 
 from models.directory import Account, OrgUser
 from models.enums import AccountType, AdminRole, UserStatus
+from permissions.rules import JIRA_FAMILY
 from resolvers.catalog import catalog
 from resolvers.pages import placeholders
 
-JIRA_FAMILY = "jira"
 # The product roles an admin role implies (R-ROLE-4, R-ROLE-12, R-ROLE-13).
 IMPLIED_ROLES = ("USER", "PRODUCT_ADMIN")
 

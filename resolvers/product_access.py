@@ -13,12 +13,13 @@ from models.directory import OrgUser
 from models.enums import AdminRole, Experience
 from models.product import ProductInstance
 from permissions.errors import NotFound
+from permissions.matrix import TargetKind
+from permissions.rules import JIRA_FAMILY
 from resolvers import effective_access, targets
 from resolvers.catalog import catalog, product_name
 from resolvers.context import Context
 from resolvers.effective_access import (
     EFFECTIVE,
-    JIRA_FAMILY,
     Access,
     Exclusion,
     Path,
@@ -217,8 +218,11 @@ def _ignored(
 
 
 async def viewer_scope(ctx: Context, user: OrgUser) -> Scope | None:
-    """None: the viewer sees all of the user's access (their own, or an unscoped role)."""
+    """None: the viewer sees all of the user's access (their own, one it made in this request
+    and so gave all of, or an unscoped role)."""
     if ctx.require_principal().user_id_in(user.organization_id) == user.id:
+        return None
+    if ctx.was_made(TargetKind.USER, user.id):
         return None
     organization = await targets.organization_target(ctx, user.organization_id)
     return ctx.scope(VIEW_USERS, organization)

@@ -16,12 +16,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.receipt import MutationReceipt
+from permissions.matrix import TargetKind
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, refuse
 
 R = TypeVar("R")
 RETENTION = timedelta(hours=24)
 MAX_ID_LENGTH = 64
+REPLAYED_MADE = frozenset({TargetKind.SITE, TargetKind.PRODUCT_INSTANCE})
 
 
 def _principal_key(ctx: Context) -> str:
@@ -62,16 +64,18 @@ async def perform(
     principal, fingerprint = _principal_key(ctx), digest(mutation, input)
     found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
     if found is not None:
-        return await _replay(found, mutation, fingerprint, reload)
+        return await _replay(ctx, found, mutation, fingerprint, reload)
     try:
         async with in_transaction():
+            before = set(ctx.made)
             result = await work()
+            made = [[k, pk, rule] for (k, pk), rule in ctx.made.items() if (k, pk) not in before]
             await MutationReceipt.create(
                 principal=principal,
                 client_mutation_id=key,
                 mutation=mutation,
                 input_digest=fingerprint,
-                result={"ids": ids_of(result)},
+                result={"ids": ids_of(result), "made": made},
             )
             await MutationReceipt.filter(created_at__lt=datetime.now(UTC) - RETENTION).delete()
     except (IntegrityError, DomainError):
@@ -80,11 +84,12 @@ async def perform(
         found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
         if found is None:
             raise
-        return await _replay(found, mutation, fingerprint, reload)
+        return await _replay(ctx, found, mutation, fingerprint, reload)
     return result
 
 
 async def _replay(
+    ctx: Context,
     found: MutationReceipt,
     mutation: str,
     fingerprint: str,
@@ -96,4 +101,9 @@ async def _replay(
             "This clientMutationId was already used for another mutation or input.",
             field="clientMutationId",
         )
+    # The retry is the same principal's (receipts are per principal): it reads the places it
+    # made as the first run did. Not users and groups: their people may have changed since.
+    for kind, pk, rule in found.result.get("made", []):
+        if TargetKind(kind) in REPLAYED_MADE:
+            ctx.made[(TargetKind(kind), int(pk))] = str(rule)
     return await reload([int(i) for i in found.result["ids"]])

@@ -30,6 +30,7 @@ from permissions.engine import in_sight
 from permissions.errors import NotFound
 from permissions.matrix import FeatureId, TargetKind
 from permissions.targets import Target
+from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.known import peek, settled
 
@@ -97,6 +98,7 @@ def instance_target_now(
             site_id=instance.site_id,
             product_instance_id=instance.id,
             instance_ids=reach,
+            product_family=catalog()[instance.product_id].family,
         )
 
     return _memo(ctx, (TargetKind.PRODUCT_INSTANCE, instance.id, granting), compute)

@@ -31,7 +31,7 @@ R = TypeVar("R")
 W = TypeVar("W")
 VIEW_USERS = "view_users_in_organization"
 MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
-VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder)
+VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder, maker_reads=True)  # as the user
 LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
 LazyGroup = Annotated["Group", strawberry.lazy("schema.nodes")]
 LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]

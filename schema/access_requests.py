@@ -32,7 +32,7 @@ APPROVE_DENY = requests.APPROVE_DENY_ACCESS_REQUESTS
 CONFIGURE = settings.CONFIGURE_USER_ACCESS_SETTINGS
 VIEW_USERS = "view_users_in_organization"
 READ_REQUEST = guard(APPROVE_DENY, targets.parent_request)
-VIEW_REQUESTER_ENTRY = guard(VIEW_USERS, targets.parent_request_user)
+VIEW_REQUESTER_ENTRY = guard(VIEW_USERS, targets.parent_request_user, maker_reads=True)
 VIEW_DECIDER = guard(VIEW_USERS, targets.parent_request_decider)
 MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, targets.parent_instance)
 CONFIGURE_INSTANCE = guard(CONFIGURE, targets.parent_instance)

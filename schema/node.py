@@ -37,9 +37,13 @@ MEMBER_OF_GROUP_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_group)
 MEMBER_OF_USER_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_user)
 VIEWER_CAN = "What you may do here: one boolean per matrix feature, as the guards decide."
 VIEW_DIRECTORY = list_guard(VIEW_USERS_FEATURE, targets.parent_organization)
+# Fields that describe their object are read by whoever made it in this request too (a
+# mutation's payload, Context.read): a product's default groups, made with it, but not the
+# groups and people that hold it.
+VIEW_DEFAULT_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance, maker_reads=True)
 VIEW_INSTANCE_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance)
-VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user)
-VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group)
+VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user, maker_reads=True)
+VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group, maker_reads=True)
 VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
 VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
 UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Self
 import strawberry
 
 from models import admin_role, directory, group
+from permissions.matrix import TargetKind
 from resolvers import pages, product_access
 from resolvers import targets as find
 from resolvers.known import Maybe
@@ -67,6 +68,7 @@ class User(Node):
         self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
     ) -> Connection["Group"]:
         own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
+        own = own or info.context.was_made(TargetKind.USER, self.row.id)  # all it was given
         return await paginate(
             info,
             pages.USER_GROUPS,

@@ -16,6 +16,7 @@ from schema.ids import encode
 from schema.node import (
     MEMBER_OF_INSTANCE,
     MEMBER_OF_SITE,
+    VIEW_DEFAULT_GROUPS,
     VIEW_INSTANCE_GROUPS,
     VIEWER_CAN,
     Ctx,
@@ -98,7 +99,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description="Groups a user joins when granted a role here (R-ACCESS-3). "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW_DEFAULT_GROUPS],
     )
     async def default_groups(self, info: Ctx) -> list[LazyGroup]:
         from schema.people import Group  # defined after this module

@@ -340,17 +340,51 @@ async def test_an_api_key_cannot_make_org_admins_r_role_2(api: GraphQLClient) ->
     assert await state() == before
 
 
-async def test_an_original_site_admin_cannot_make_site_admins_r_role_5(
-    api: GraphQLClient,
-) -> None:  # the ORIGINAL table says SCOPED; R-ROLE-5 refuses it
+async def test_an_original_site_admin_makes_site_admins_of_its_own_site_r_role_5(
+    served_api: GraphQLClient,
+) -> None:  # the ORIGINAL matrix's SCOPED cell; issue 13.16 (refused with R-ROLE-5 before)
     world = await factories.world(Experience.ORIGINAL)
+    site_admin, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
+    user, _ = await world.member()
+    site = scope_of(world, AdminRole.SITE_ADMIN)
+    result = await served_api(ASSIGN, role_input(user, AdminRole.SITE_ADMIN, site), token)
+    done = payload(result, "assignAdminRole")
+    assert done["errors"] == []
+    assert done["user"]["adminRoles"] == [
+        {"role": "SITE_ADMIN", "scope": {"__typename": "Site", "id": site}}
+    ]
+    held = await RoleAssignment.filter(role=AdminRole.SITE_ADMIN).values_list("user_id", "site_id")
+    assert sorted(held) == sorted([(site_admin.id, world.site.id), (user.id, world.site.id)])
+    event = await AuditEvent.get(action="admin_role.assign", target_id=str(user.id))
+    actor = await OrgUser.get(id=site_admin.id).prefetch_related("account")
+    assert (event.actor_label, event.rule) == (actor.account.email, "make_site_admin")
+
+
+async def test_an_original_site_admin_makes_no_site_admin_of_another_site_r_role_5(
+    served_api: GraphQLClient,
+) -> None:
+    world = await factories.world(Experience.ORIGINAL)
+    other = await organizations.create_site(world.ctx, world.org.id, "other.example.net")
+    _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
+    user, _ = await world.member()
+    before = await state()
+    result = await served_api(
+        ASSIGN, role_input(user, AdminRole.SITE_ADMIN, gid("Site", other.id)), token
+    )
+    assert forbidden(result) == "R-ROLE-5"
+    assert await state() == before
+
+
+async def test_a_centralized_site_admin_makes_no_site_admin_r_role_5(
+    served_api: GraphQLClient,
+) -> None:  # "only organization admins" is said of CENTRALIZED
+    world = await factories.world(Experience.CENTRALIZED)
     _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
     user, _ = await world.member()
     before = await state()
     site = scope_of(world, AdminRole.SITE_ADMIN)
-    assert forbidden(await api(ASSIGN, role_input(user, AdminRole.SITE_ADMIN, site), token)) == (
-        "R-ROLE-5"
-    )
+    result = await served_api(ASSIGN, role_input(user, AdminRole.SITE_ADMIN, site), token)
+    assert forbidden(result) == "R-ROLE-5"
     assert await state() == before
 
 
@@ -488,17 +522,26 @@ async def test_a_site_admin_cannot_revoke_org_admins_r_role_2(api: GraphQLClient
     assert await state() == before
 
 
-async def test_an_original_site_admin_cannot_revoke_site_admins_r_role_5(
-    api: GraphQLClient,
-) -> None:
+async def test_an_original_site_admin_revokes_site_admins_of_its_own_site_only_r_role_5(
+    served_api: GraphQLClient,
+) -> None:  # revokeAdminRole asks the same make_site_admin cell as assignAdminRole (API.md)
     world = await factories.world(Experience.ORIGINAL)
+    other_site = await organizations.create_site(world.ctx, world.org.id, "other.example.net")
     _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
     other, _ = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
+    elsewhere, _ = await holder(world, AdminRole.SITE_ADMIN, other_site.id)
     before = await state()
-    site = scope_of(world, AdminRole.SITE_ADMIN)
-    result = await api(REVOKE, role_input(other, AdminRole.SITE_ADMIN, site), token)
+    foreign = gid("Site", other_site.id)
+    result = await served_api(REVOKE, role_input(elsewhere, AdminRole.SITE_ADMIN, foreign), token)
     assert forbidden(result) == "R-ROLE-5"
     assert await state() == before
+    site = scope_of(world, AdminRole.SITE_ADMIN)
+    # Without the role the user no longer lies in the site: its roles are out of sight now.
+    revoke = mutation_text("revokeAdminRole", "errors { code }")
+    result = await served_api(revoke, role_input(other, AdminRole.SITE_ADMIN, site), token)
+    assert payload(result, "revokeAdminRole")["errors"] == []
+    assert not await RoleAssignment.exists(user_id=other.id, role=AdminRole.SITE_ADMIN)
+    assert await RoleAssignment.exists(user_id=elsewhere.id, role=AdminRole.SITE_ADMIN)
 
 
 # R-ROLE-3 under concurrent requests

@@ -1,12 +1,15 @@
 """Every cell of both matrices, decided as the matrix file's header says (R-MATRIX-1).
 
 For each experience and each role, a principal holding exactly that one role asks every feature
-about a target inside the role's scope, one outside it, and the organization itself. The
+about a target inside the role's scope, one outside it, and the organization itself; so do
+principals holding two roles together (PAIRS: where a rule speaks of one role among others). The
 expected answer is computed here, independently of the engine, from the header's semantics:
 YES allows inside the scope and on organization-wide targets, SCOPED only inside the scope,
 NO never; an organization admin also holds the product admin role on every product (R-ROLE-4);
-then the domain rules that refuse (R-ROLE-5, R-ROLE-9, R-ROLE-14). Asked twice: through the
-engine directly, and over HTTP through viewer.can.
+then the domain rules that refuse (R-ROLE-5, R-ROLE-9, R-ROLE-14) and the one that allows
+access_to_products where effective access holds it (R-ROLE-4; the products are Jira, whose
+product admins hold none by R-ROLE-11). Asked twice: through the engine directly, and over
+HTTP through viewer.can.
 """
 
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from tests.graphql_client import GraphQLClient
 
 ORG, S1, S2, P1, P2, G1, G2, U1, U2, HOLDER = 1, 10, 20, 100, 200, 1000, 2000, 501, 502, 900
 ROLE_SCOPE = {"org_admin": ORG, "site_admin": S1, "trusted_user": S1}  # others: P1
+Held = tuple[tuple[str, int], ...]  # (role id, scope id) of each role a principal holds
 
 
 def _rows() -> dict[str, list[dict[str, Any]]]:
@@ -39,7 +43,38 @@ def _rows() -> dict[str, list[dict[str, Any]]]:
 
 
 ROWS = _rows()
-CASES = [(exp, role) for exp, rows in ROWS.items() for role in rows[0]["cells"]]
+
+
+def single(role: str) -> Held:
+    return ((role, ROLE_SCOPE.get(role, P1)),)
+
+
+CASES = [(exp, single(role)) for exp, rows in ROWS.items() for role in rows[0]["cells"]]
+# Roles held together (issue 13.15): each pair is where a rule speaks of one role among others.
+PAIRS: list[tuple[str, Held]] = [
+    # R-ROLE-9 narrows user access admins, not an org admin who is also one.
+    ("centralized", (("org_admin", ORG), ("user_access_admin", P1))),
+    # R-ROLE-14: the product admin role of that very product, not of any product.
+    ("centralized", (("site_admin", S1), ("product_admin", P2))),
+    ("centralized", (("site_admin", S1), ("product_admin", P1))),
+    ("original", (("trusted_user", S1), ("product_admin", P2))),
+    ("original", (("trusted_user", S1), ("product_admin", P1))),
+    # R-ROLE-6: a site admin who is also user access admin of the product manages its access.
+    ("centralized", (("site_admin", S1), ("user_access_admin", P1))),
+    # R-ROLE-9 counts every product the user access admin roles administer, and only those.
+    ("centralized", (("user_access_admin", P1), ("user_access_admin", P2))),
+    ("centralized", (("user_access_admin", P1), ("product_admin", P2))),
+    # Scopes add up: two sites, two roles.
+    ("original", (("site_admin", S1), ("trusted_user", S2))),
+    ("original", (("org_admin", ORG), ("site_admin", S1))),
+]
+HOLDINGS = CASES + PAIRS
+
+
+def named(case: Any) -> str:
+    if isinstance(case, str):
+        return case
+    return "+".join(f"{role}@{scope}" for role, scope in case)
 
 
 @dataclass(frozen=True)
@@ -80,12 +115,11 @@ def places(experience: str) -> dict[str, dict[str, Place]]:
     }
 
 
-def covers(experience: str, role: str, place: Place) -> bool:
+def covers(experience: str, role: str, place: Place, scope: int) -> bool:
     """The header: an organization covers everything in it, a site its products and (ORIGINAL)
     its groups and users, a product instance itself (and, ORIGINAL, the users reaching it)."""
     if role == "org_admin":
         return True
-    scope = ROLE_SCOPE.get(role, P1)
     if place.kind == "user":
         return experience == "original" and scope in place.reaches
     if place.kind == "group" and place.site is None:
@@ -93,31 +127,38 @@ def covers(experience: str, role: str, place: Place) -> bool:
     return scope in (place.site, place.instance) if role in ROLE_SCOPE else place.instance == scope
 
 
-def allows(row: dict[str, Any], role: str, experience: str, place: Place) -> bool:
+def allows(row: dict[str, Any], role: str, experience: str, place: Place, scope: int) -> bool:
     cell = row["cells"].get(role, "NO")
-    inside = covers(experience, role, place)
+    inside = covers(experience, role, place, scope)
     return (cell == "YES" and (inside or place.org_wide)) or (cell == "SCOPED" and inside)
 
 
-def expected(experience: str, role: str, row: dict[str, Any], place: Place) -> tuple[bool, str]:
+def expected_held(
+    experience: str, held: Held, row: dict[str, Any], place: Place
+) -> tuple[bool, str]:
+    """The answer for a principal holding every (role, scope) of `held`: allowed when any role
+    allows and no rule refuses (the header), then the rules, as they speak of roles held
+    together: R-ROLE-9 narrows only where user access admin roles alone allow, R-ROLE-14 needs
+    the product admin role of that very product (an org admin's implicit one, R-ROLE-4)."""
     feature = row["id"]
-    held = [role]
-    if role == "org_admin":
-        held.append("product_admin")  # R-ROLE-4, over every product instance
-    allowing = [
-        r
-        for r in held
-        if allows(row, r, experience, place)
-        or (r == "product_admin" and role == "org_admin" and _implicit(row, place))
-    ]
+    roles = {role for role, _ in held}
+    allowing = [role for role, scope in held if allows(row, role, experience, place, scope)]
+    if "org_admin" in roles and _implicit(row, place):
+        allowing.append("product_admin")  # R-ROLE-4, over every product instance
     if not allowing:
-        return False, _refusal_rule(experience, role, feature, place)
-    if feature == "make_site_admin" and role != "org_admin":
+        if feature == "access_to_products" and "org_admin" in roles:
+            return True, "R-ROLE-4"  # effective access holds every product (issue 13.17)
+        return False, _refusal_rule(experience, held, feature, place)
+    if feature == "make_site_admin" and "org_admin" not in roles and experience == "centralized":
         return False, "R-ROLE-5"
-    if allowing == ["user_access_admin"] and place.kind == "group" and place.reaches - {P1}:
+    administered = {scope for role, scope in held if role == "user_access_admin"}
+    beyond = place.reaches - administered
+    if set(allowing) == {"user_access_admin"} and place.kind == "group" and beyond:
         return False, "R-ROLE-9"
+    product_admin_of = {scope for role, scope in held if role == "product_admin"}
     if feature == "add_apps_to_products" and not (
-        role == "org_admin" or (role == "product_admin" and place.instance in (None, P1))
+        "org_admin" in roles
+        or (product_admin_of and (place.instance is None or place.instance in product_admin_of))
     ):
         return False, "R-ROLE-14"
     return True, feature
@@ -125,10 +166,10 @@ def expected(experience: str, role: str, row: dict[str, Any], place: Place) -> t
 
 def _implicit(row: dict[str, Any], place: Place) -> bool:
     cell = row["cells"].get("product_admin", "NO")
-    return cell != "NO" and place.instance is not None
+    return (cell != "NO" and place.instance is not None) or (cell == "YES" and place.org_wide)
 
 
-def _refusal_rule(experience: str, role: str, feature: str, place: Place) -> str:
+def _refusal_rule(experience: str, held: Held, feature: str, place: Place) -> str:
     if feature == "make_org_admin":
         return "R-ROLE-2"
     if feature == "make_site_admin":
@@ -136,8 +177,7 @@ def _refusal_rule(experience: str, role: str, feature: str, place: Place) -> str
     if (
         feature == "add_remove_users_from_products"
         and experience == "centralized"
-        and role == "site_admin"
-        and covers(experience, role, place)
+        and any(r == "site_admin" and covers(experience, r, place, s) for r, s in held)
     ):
         return "R-ROLE-6"
     return feature
@@ -155,12 +195,12 @@ def questions(experience: str) -> list[tuple[dict[str, Any], str, Place]]:
 # Through the engine directly
 
 
-def principal(experience: str, role: str) -> Principal:
+def principal(held: Held) -> Principal:
     return Principal(
-        label=f"{role}@example.com",
+        label=f"{named(held)}@example.com",
         account_id=1,
         memberships={ORG: (HOLDER, UserStatus.ACTIVE)},
-        assignments=(Assignment(ORG, ROLE_IDS[role], ROLE_SCOPE.get(role, P1)),),
+        assignments=tuple(Assignment(ORG, ROLE_IDS[role], scope) for role, scope in held),
     )
 
 
@@ -176,23 +216,25 @@ def target(experience: str, place: Place) -> Target:
         return Target(kind, ORG, exp, site_id=place.site, group_id=G1, instance_ids=place.reaches)
     if kind is TargetKind.PRODUCT_INSTANCE:  # what its default groups give: itself
         reach = frozenset({place.instance or 0})
-        return Target(kind, ORG, exp, place.site, place.instance, instance_ids=reach)
+        return Target(  # Jira, as over HTTP: its product admins hold no content (R-ROLE-11)
+            kind, ORG, exp, place.site, place.instance, instance_ids=reach, product_family="jira"
+        )
     return Target(kind, ORG, exp, place.site, place.instance)
 
 
-@pytest.mark.parametrize(("experience", "role"), CASES)
-def test_the_engine_decides_every_cell(experience: str, role: str) -> None:
-    holder = principal(experience, role)
+@pytest.mark.parametrize(("experience", "held"), HOLDINGS, ids=named)
+def test_the_engine_decides_every_cell(experience: str, held: Held) -> None:
+    holder = principal(held)
     wrong = []
     for row, where, place in questions(experience):
         decision = decide(holder, row["id"], target(experience, place))
-        want = expected(experience, role, row, place)
+        want = expected_held(experience, held, row, place)
         if (decision.allowed, decision.rule) != want:
             wrong.append(f"{row['id']} @ {where}: got {decision}, want {want}")
     assert not wrong, "\n".join(wrong)
 
 
-# Over HTTP, through viewer.can, for a user who holds exactly that one role
+# Over HTTP, through viewer.can, for a user who holds exactly those roles
 
 
 @dataclass
@@ -201,7 +243,7 @@ class Ids:
     token: str
 
 
-async def setup_world(experience: str, role: str) -> Ids:
+async def setup_world(experience: str, held: Held) -> Ids:
     exp = Experience(experience.upper())
     world = await factories.world(exp)
     ctx = world.ctx
@@ -218,12 +260,9 @@ async def setup_world(experience: str, role: str) -> Ids:
         await groups.add_members(ctx, group, [user])
         users["U" + name[1]] = user
     holder, token = await world.member()
-    scope = {
-        "org_admin": world.org.id,
-        "site_admin": world.site.id,
-        "trusted_user": world.site.id,
-    }.get(role, world.jira.id)
-    await world.role(holder, ROLE_IDS[role], scope)
+    real = {ORG: world.org.id, S1: world.site.id, S2: site2.id, P1: world.jira.id, P2: p2.id}
+    for role, scope in held:
+        await world.role(holder, ROLE_IDS[role], real[scope])
     return Ids(
         {
             "organization": gid("Organization", world.org.id),
@@ -240,22 +279,23 @@ async def setup_world(experience: str, role: str) -> Ids:
     )
 
 
-@pytest.mark.parametrize(("experience", "role"), CASES)
+@pytest.mark.parametrize(("experience", "held"), HOLDINGS, ids=named)
 async def test_viewer_can_answers_every_cell_over_http(
-    api: GraphQLClient, experience: str, role: str
+    served_api: GraphQLClient, experience: str, held: Held
 ) -> None:
-    ids = await setup_world(experience, role)
+    ids = await setup_world(experience, held)
     asked = questions(experience)
     fields = [
         f'q{i}: can(feature: "{row["id"]}", scopeId: "{ids.by_place[place.name]}") '
         "{ allowed rule reason }"
         for i, (row, _, place) in enumerate(asked)
     ]
-    answers = (await api("{ viewer { " + " ".join(fields) + " } }", token=ids.token)).ok()
+    query = "{ viewer { " + " ".join(fields) + " } }"
+    answers = (await served_api(query, token=ids.token)).ok()
     wrong = []
     for i, (row, where, place) in enumerate(asked):
         got = answers["viewer"][f"q{i}"]
-        want = expected(experience, role, row, place)
+        want = expected_held(experience, held, row, place)
         if (got["allowed"], got["rule"]) != want or not got["reason"]:
             wrong.append(f"{row['id']} @ {where}: got {got}, want {want}")
     assert not wrong, "\n".join(wrong)

@@ -53,6 +53,13 @@ def _broken(change: Any) -> Any:
             "view_users_in_organization: missing cell",
         ),
         (lambda rows: rows[0]["cells"].update(org_admin="MAYBE"), "invalid cell 'MAYBE'"),
+        # Cells are upper case: a lower-case one is a typo, not a synonym (issue 13.15).
+        (
+            lambda rows: rows[0]["cells"].update(org_admin="yes"),
+            "view_users_in_organization: invalid cell 'yes'",
+        ),
+        (lambda rows: rows[1]["cells"].update(user_access_admin="scoped"), "invalid cell 'scoped'"),
+        (lambda rows: rows[0]["cells"].update(site_admin="no"), "invalid cell 'no'"),
         (lambda rows: rows.append(copy.deepcopy(rows[0])), "view_users_in_organization: duplicate"),
         (
             lambda rows: rows[1].update(target="planet"),
@@ -70,3 +77,18 @@ def test_a_missing_experience_is_refused() -> None:
     del raw["original"]
     with pytest.raises(MatrixError, match="experience 'original' is missing"):
         parse_matrix(raw)
+
+
+def test_an_unknown_experience_is_refused() -> None:  # issue 13.15
+    raw = _raw()
+    raw["federated"] = copy.deepcopy(raw["centralized"])
+    with pytest.raises(MatrixError, match=r"unknown experience\(s\) \['federated'\]"):
+        parse_matrix(raw)
+
+
+def test_an_unquoted_lower_case_cell_is_refused() -> None:
+    """YAML reads a bare `yes` as true and `no` as false: neither is a cell (issue 13.15)."""
+    text = MATRIX_FILE.read_text(encoding="utf-8").replace("org_admin: 'YES'", "org_admin: yes", 1)
+    assert text != MATRIX_FILE.read_text(encoding="utf-8")
+    with pytest.raises(MatrixError, match="view_users_in_organization: invalid cell True"):
+        parse_matrix(yaml.safe_load(text))

@@ -112,15 +112,28 @@ async def test_only_organization_admins_make_organization_admins_r_role_2(
     assert (await can(api, key, "make_site_admin", gid("Site", world.site.id)))["allowed"]
 
 
-async def test_an_original_site_admin_cannot_make_site_admins_r_role_5(
-    api: GraphQLClient,
-) -> None:  # the matrix says SCOPED; R-ROLE-5 refuses, and deny wins
+async def test_an_original_site_admin_makes_site_admins_of_its_own_site_r_role_5(
+    served_api: GraphQLClient,
+) -> None:  # the ORIGINAL matrix says SCOPED; "only organization admins" is CENTRALIZED's
     world = await factories.world(Experience.ORIGINAL)
+    other = await organizations.create_site(world.ctx, world.org.id, "other.example.net")
     _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
-    site = gid("Site", world.site.id)
-    answer = await can(api, token, "make_site_admin", site)
+    own = await can(served_api, token, "make_site_admin", gid("Site", world.site.id))
+    assert (own["allowed"], own["rule"]) == (True, "make_site_admin")
+    foreign = await can(served_api, token, "make_site_admin", gid("Site", other.id))
+    assert (foreign["allowed"], foreign["rule"]) == (False, "R-ROLE-5")
+    assert (await can(served_api, token, "make_trusted_user", gid("Site", world.site.id)))[
+        "allowed"
+    ] is True
+
+
+async def test_a_centralized_site_admin_cannot_make_site_admins_r_role_5(
+    served_api: GraphQLClient,
+) -> None:
+    world = await factories.world(Experience.CENTRALIZED)
+    _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
+    answer = await can(served_api, token, "make_site_admin", gid("Site", world.site.id))
     assert (answer["allowed"], answer["rule"]) == (False, "R-ROLE-5")
-    assert (await can(api, token, "make_trusted_user", site))["allowed"] is True
 
 
 async def test_roles_an_experience_lacks_are_refused_r_role_7(api: GraphQLClient) -> None:

@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 
-from models.enums import AdminRole
+from models.directory import OrgUser
+from models.enums import AdminRole, Experience
 from permissions import engine
-from resolvers import groups
+from resolvers import groups, organizations
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient
@@ -100,3 +101,108 @@ async def test_a_decision_is_made_once_per_feature_and_target_per_request(
     (await api(query, {"org": gid("Organization", world.org.id)}, world.admin_token)).ok()
     assert asked
     assert len(asked) == len(set(asked)), "a (feature, target) was decided twice"
+
+
+# access_to_products agrees with effective access (R-ROLE-4, R-ROLE-11; issue 13.17)
+
+ACCESS = """
+query ($org: ID!, $me: ID!) {
+  organization(id: $org) {
+    viewerCan { accessToProducts }
+    sites(first: 5) { edges { node { products { id viewerCan { accessToProducts } } } } }
+  }
+  me: node(id: $me) { ... on User {
+    productAccess { productInstance { id } sources { kind adminRole } }
+  } }
+}
+"""
+CAN = "query ($scope: ID) { viewer { can(feature: $feature, scopeId: $scope) { allowed rule } } }"
+CAN = CAN.replace("$feature", '"access_to_products"')
+ROLE_SOURCES = {"ADMIN_ROLE", "SITE_ROLE"}
+
+
+async def capability_and_access(
+    api: GraphQLClient, token: str, org: int, me: int
+) -> tuple[dict[str, bool], dict[str, str], set[str], bool]:
+    """Per product instance: viewerCan.accessToProducts, viewer.can's rule where allowed, and
+    the instances the caller's effective access holds through an admin role; and the
+    organization's viewerCan."""
+    answer = (
+        await api(ACCESS, {"org": gid("Organization", org), "me": gid("User", me)}, token)
+    ).ok()
+    sites = answer["organization"]["sites"]["edges"]
+    can = {
+        p["id"]: p["viewerCan"]["accessToProducts"] for s in sites for p in s["node"]["products"]
+    }
+    rules = {}
+    for instance in can:
+        decided = (await api(CAN, {"scope": instance}, token)).ok()["viewer"]["can"]
+        assert decided["allowed"] is can[instance], (instance, decided)
+        if decided["allowed"]:
+            rules[instance] = decided["rule"]
+    held = {
+        a["productInstance"]["id"]
+        for a in answer["me"]["productAccess"]
+        if {s["kind"] for s in a["sources"]} & ROLE_SOURCES
+    }
+    return can, rules, held, answer["organization"]["viewerCan"]["accessToProducts"]
+
+
+@pytest.mark.parametrize("experience", list(Experience))
+async def test_an_org_admin_can_access_every_product_it_holds_r_role_4(
+    served_api: GraphQLClient, experience: Experience
+) -> None:
+    world = await factories.world(experience)
+    confluence = await organizations.add_product(world.ctx, world.site.id, "confluence")
+    admin = await OrgUser.get(organization_id=world.org.id, account_id=world.admin.id)
+    can, rules, held, org_wide = await capability_and_access(
+        served_api, world.admin_token, world.org.id, admin.id
+    )
+    instances = {gid("ProductInstance", i.id) for i in (world.jira, confluence)}
+    assert held == instances  # effective access (R-ROLE-4)
+    assert can == dict.fromkeys(instances, True)  # the matrix cell alone says NO
+    assert rules == dict.fromkeys(instances, "R-ROLE-4")
+    assert org_wide is True
+
+
+@pytest.mark.parametrize("experience", list(Experience))
+async def test_a_product_admin_can_access_a_product_outside_the_jira_family_r_role_11(
+    served_api: GraphQLClient, experience: Experience
+) -> None:
+    world = await factories.world(experience)
+    confluence = await organizations.add_product(world.ctx, world.site.id, "confluence")
+    user, token = await world.member()
+    await world.role(user, AdminRole.PRODUCT_ADMIN, confluence.id)
+    await world.role(user, AdminRole.PRODUCT_ADMIN, world.jira.id)
+    can, rules, held, org_wide = await capability_and_access(
+        served_api, token, world.org.id, user.id
+    )
+    jira, wiki = gid("ProductInstance", world.jira.id), gid("ProductInstance", confluence.id)
+    assert held == {wiki}  # a Jira product admin holds no content by that role
+    assert can == {jira: False, wiki: True}
+    assert rules == {wiki: "R-ROLE-11"}
+    assert org_wide is False  # only its own products, as a SCOPED cell
+
+
+@pytest.mark.parametrize(
+    ("experience", "role", "on_site"),
+    [
+        (Experience.ORIGINAL, AdminRole.SITE_ADMIN, True),  # R-ROLE-12: the cell is SCOPED
+        (Experience.ORIGINAL, AdminRole.TRUSTED_USER, True),  # R-ROLE-13: SCOPED
+        (Experience.CENTRALIZED, AdminRole.SITE_ADMIN, False),
+        (Experience.CENTRALIZED, AdminRole.USER_ACCESS_ADMIN, False),  # R-ROLE-8
+    ],
+)
+async def test_other_roles_can_access_what_effective_access_holds(
+    served_api: GraphQLClient, experience: Experience, role: AdminRole, on_site: bool
+) -> None:
+    world = await factories.world(experience)
+    confluence = await organizations.add_product(world.ctx, world.site.id, "confluence")
+    user, token = await world.member()
+    scope = world.jira.id if role is AdminRole.USER_ACCESS_ADMIN else world.site.id
+    await world.role(user, role, scope)
+    can, rules, held, _ = await capability_and_access(served_api, token, world.org.id, user.id)
+    instances = {gid("ProductInstance", i.id) for i in (world.jira, confluence)}
+    assert held == (instances if on_site else set())
+    assert can == dict.fromkeys(instances, on_site)
+    assert rules == (dict.fromkeys(instances, "access_to_products") if on_site else {})

@@ -102,7 +102,9 @@ async def run(
     watching: Watch | None = None,
 ) -> tuple[R | None, list[UserError]]:
     """With `watching`, the access diff is measured (and a dry run rolled back, without a
-    receipt: it applied nothing)."""
+    receipt: it applied nothing). A refused or rolled back change made nothing for the caller
+    to read (Context.made)."""
+    made = dict(ctx.made)
     try:
         if watching is not None and watching.dry_run:
             result: R = await watching.rehearse(work)
@@ -116,7 +118,10 @@ async def run(
         else:
             result = await perform(ctx, mutation, input, work, ids_of, reload)
     except DomainError as refused:
+        ctx.made = made
         return None, [UserError.of(p) for p in refused.problems]
+    if watching is not None and watching.dry_run:
+        ctx.made = made
     ctx.loaders.clear()  # the payload must show the state after the change
     return result, []
 
