@@ -27,7 +27,7 @@ from permissions.matrix import TargetKind
 from permissions.principal import Assignment, Principal
 from permissions.reach import MAKE_PRODUCT_ADMIN, decide_entry
 from permissions.targets import Target
-from resolvers import groups, organizations
+from resolvers import access, group_members, groups, organizations
 from resolvers.access_diff import effective_of
 from tests import factories
 from tests.factories import World, gid
@@ -48,6 +48,7 @@ FIELDS = {
     "removeUserFromOrganization": "removedUserId",
     "setAnonymousAccess": "productInstance { anonymousAccess }",
     "addGroupMembers": "group { id }",
+    "grantGroupProductAccess": "groups { id }",
 }
 ALLOWED = ("OK", None)
 
@@ -397,6 +398,76 @@ async def test_a_user_access_admin_who_made_itself_product_admin_has_no_product_
         outcome(await send(served_api, "assignAdminRole", other, token), "assignAdminRole")
         == ALLOWED
     )
+
+
+# The same check through groups: a membership, or a group's product role, that gives the role
+# that confers product administration.
+
+GROUP_GIVES_PRODUCT_ADMIN = {
+    "org_admin": ALLOWED,
+    "api_key": ALLOWED,
+    "api_key_read_only": ("FORBIDDEN", "R-KEY-1"),
+    "site_admin": ("FORBIDDEN", "add_remove_users_from_group"),  # CENTRALIZED: no groups
+    "user_access_admin": ALLOWED,  # the group gives only their product
+    "trusted_user": ("FORBIDDEN", "add_remove_users_from_group"),
+    "product_admin": ("FORBIDDEN", "add_remove_users_from_group"),
+    "member": ("NOT_FOUND", None),
+}
+
+
+@pytest.mark.parametrize(
+    ("experience", "actor"),
+    [(Experience.CENTRALIZED, a) for a in CENTRALIZED_ACTORS]
+    + [(Experience.ORIGINAL, a) for a in ORIGINAL_ACTORS],
+)
+async def test_adding_to_a_group_that_gives_product_admin_needs_make_product_admin(
+    served_api: GraphQLClient, experience: Experience, actor: str
+) -> None:
+    c = await cast(experience)
+    admins = await default_group(c.confluence, "PRODUCT_ADMIN")
+    target = c.user("target")
+    if experience is Experience.ORIGINAL:  # a user of the site, so its site admin sees them
+        await access.grant_product_access(c.world.ctx, target, c.world.jira, "USER")
+    input = {"groupId": gid("Group", admins.id), "userIds": [gid("User", target.id)]}
+    before = await state()
+    result = await send(served_api, "addGroupMembers", input, c.tokens[actor])
+    expected = GROUP_GIVES_PRODUCT_ADMIN[actor]
+    if experience is Experience.ORIGINAL and actor == "site_admin":
+        expected = ALLOWED  # its site's group: make_product_admin SCOPED
+    assert outcome(result, "addGroupMembers") == expected
+    if expected == ALLOWED:
+        assert (c.confluence.id, "PRODUCT_ADMIN") in await held(target.id)
+    else:
+        assert await state() == before
+
+
+async def test_a_user_access_admin_joins_no_group_that_makes_it_product_admin_r_reach_2(
+    served_api: GraphQLClient,
+) -> None:
+    c = await cast(Experience.CENTRALIZED)
+    me, token = c.user("user_access_admin"), c.tokens["user_access_admin"]
+    admins = await default_group(c.confluence, "PRODUCT_ADMIN")
+    mine = await groups.create_group(c.world.ctx, c.world.org, None, "writers", "")
+    await group_members.add_group_members(c.world.ctx, mine, [me.id])
+    before = await state()
+    join = {"groupId": gid("Group", admins.id), "userIds": [gid("User", me.id)]}
+    result = await send(served_api, "addGroupMembers", join, token)
+    assert outcome(result, "addGroupMembers") == ("FORBIDDEN", "R-REACH-2")
+    # Nor by giving a group it is in the role: the grant to the group is checked on its members.
+    grant = {
+        "groupIds": [gid("Group", mine.id)],
+        "productInstanceId": gid("ProductInstance", c.confluence.id),
+        "roles": ["PRODUCT_ADMIN"],
+    }
+    result = await send(served_api, "grantGroupProductAccess", grant, token)
+    assert outcome(result, "grantGroupProductAccess") == ("FORBIDDEN", "R-REACH-2")
+    assert await state() == before
+    assert await held(me.id) == set()
+    # For another member of its group it may (make_product_admin SCOPED): the check is per entry.
+    await group_members.add_group_members(c.world.ctx, mine, [c.user("target").id])
+    await GroupMembership.filter(group_id=mine.id, user_id=me.id).delete()
+    result = await send(served_api, "grantGroupProductAccess", grant, token)
+    assert outcome(result, "grantGroupProductAccess") == ALLOWED
 
 
 # Item 6: suspending, restoring or removing a role holder needs what revoking the role needs.
