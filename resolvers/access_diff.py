@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from tortoise.transactions import in_transaction
 
+from models.directory import OrgUser
 from models.group import GroupMembership
 from resolvers.effective_access import EFFECTIVE, billable_count_sql, billable_roles
 from resolvers.pages import placeholders, rows
@@ -93,22 +94,39 @@ class _Rehearsal(Exception):
     """Raised at the end of a dry run so that its transaction rolls back."""
 
 
+Users = Callable[[], Awaitable[Sequence[int]]]
+
+
 @dataclass
 class Watch:
     """Measures a mutation's access diff. `affected` names the users whose access the
-    mutation can change, read inside its transaction before it runs."""
+    mutation can change, read inside its transaction before it runs; `joined`, read after it,
+    the users it added to the organization (they held nothing there before). `check` sees
+    the diff in the same transaction and refuses by raising (R-REACH-1, resolvers/
+    actor_reach.py): the change is then rolled back whole."""
 
-    affected: Callable[[], Awaitable[Sequence[int]]]
+    affected: Users
     dry_run: bool = False
     wanted: bool = True
+    check: Callable[[AccessDiff], Awaitable[None]] | None = None
+    joined: Users | None = None
     diff: AccessDiff | None = field(default=None, init=False)
+
+    @property
+    def needed(self) -> bool:
+        """Whether the diff must be read: asked for, or checked."""
+        return self.dry_run or self.wanted or self.check is not None
 
     async def measure(self, work: Callable[[], Awaitable[R]]) -> R:
         async with in_transaction():
             users = await self.affected()
             before = await effective_of(users)
             result = await work()
+            if self.joined is not None:
+                users = [*users, *await self.joined()]
             self.diff = await diff(before, await effective_of(users))
+            if self.check is not None:
+                await self.check(self.diff)
         return result
 
     async def rehearse(self, work: Callable[[], Awaitable[R]]) -> R:
@@ -123,7 +141,7 @@ class Watch:
         return outcome[0]
 
 
-def these(user_ids: Sequence[int | None]) -> Callable[[], Awaitable[Sequence[int]]]:
+def these(user_ids: Sequence[int | None]) -> Users:
     """The users a mutation names (unknown ids are refused by the mutation itself)."""
 
     async def affected() -> Sequence[int]:
@@ -132,11 +150,26 @@ def these(user_ids: Sequence[int | None]) -> Callable[[], Awaitable[Sequence[int
     return affected
 
 
-def members_of(group_ids: Sequence[int]) -> Callable[[], Awaitable[Sequence[int]]]:
+def members_of(group_ids: Sequence[int]) -> Users:
     """The members of groups, read in the mutation's transaction before it changes them."""
 
     async def affected() -> Sequence[int]:
         found = await GroupMembership.filter(group_id__in=list(group_ids))
         return [membership.user_id for membership in found]
+
+    return affected
+
+
+def entry_of(organization_id: int, account_id: int | None = None, email: str = "") -> Users:
+    """The directory entry in an organization of an account, named by its id or by its
+    (cleaned) email, if it has one: inviteUser and approveAccessRequest add it."""
+
+    async def affected() -> Sequence[int]:
+        found = OrgUser.filter(organization_id=organization_id)
+        if account_id is not None:
+            found = found.filter(account_id=account_id)
+        else:
+            found = found.filter(account__email=email)
+        return [user.id for user in await found]
 
     return affected

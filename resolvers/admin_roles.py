@@ -12,8 +12,9 @@ from models.enums import ROLE_SCOPE_KIND, AccountType, AdminRole, ScopeKind, Use
 from models.group import ORG_ADMINS_GROUP, Group, GroupMembership
 from models.organization import Organization, Site
 from models.product import ProductInstance
-from permissions.errors import NotFound
+from permissions.errors import Forbidden, NotFound
 from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE
+from permissions.reach import self_assignment
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, refuse
@@ -37,6 +38,9 @@ async def assign_admin_role(
     ctx: Context, user: OrgUser, role: AdminRole, scope: ScopeRef | None
 ) -> OrgUser:
     scope_id = await _checked_scope(ctx, user, role, scope)
+    refused = self_assignment(ctx.require_principal(), user.organization_id, user.id)
+    if refused is not None:  # R-REACH-2: the matrix rows make *another* user an admin
+        raise Forbidden(refused.reason, rule=refused.rule)
     _check_assignable(user)
     async with in_transaction():
         if await _held(user, role, scope_id) is not None:

@@ -115,7 +115,7 @@ async def _change(
     """Apply `change` to the input's user and product instance, once, with its access diff."""
     ctx = info.context
     user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
-    watching = watch(info, input, these([user.id]))
+    watching = await watch(info, input, these([user.id]), user.organization_id)
     row, errors = await run_row(
         ctx, mutation, input, lambda: change(user, instance), OrgUser, watching
     )
@@ -190,7 +190,7 @@ class Mutations:
             return await OrgUser.get(id=ids[0]), await _groups(ids[1:])
 
         # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
-        watching = watch(info, input, these([user.id]))
+        watching = await watch(info, input, these([user.id]), user.organization_id)
         outcome = await run(ctx, "revokeProductAccess", input, work, _revoked_ids, reload, watching)
         result, errors = outcome
         return RevokeProductAccessPayload(

@@ -8,12 +8,13 @@ from models.access_settings import AccessRequest
 from permissions.guards import Authenticated, guard
 from resolvers import access_requests, access_settings
 from resolvers import targets as find
+from resolvers.access_diff import entry_of
 from resolvers.context import Context
 from schema import targets
 from schema.access_requests import AccessRequest as AccessRequestNode
 from schema.access_requests import UserAccessSettings
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run, run_row
+from schema.mutations.common import MutationInput, Payload, guarded, run, run_row
 
 Ctx = Info[Context, None]
 APPROVE_DENY = access_requests.APPROVE_DENY_ACCESS_REQUESTS
@@ -168,12 +169,14 @@ class Mutations:
     ) -> ApproveAccessRequestPayload:
         ctx = info.context
         request = await _request(ctx, input.request_id)
+        requester = entry_of(request.organization_id, account_id=request.account_id)
         row, errors = await run_row(
             ctx,
             "approveAccessRequest",
             input,
             lambda: access_requests.approve_access_request(ctx, request),
             AccessRequest,
+            await guarded(ctx, requester, request.organization_id, APPROVE_DENY, requester),
         )
         return ApproveAccessRequestPayload(
             client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors

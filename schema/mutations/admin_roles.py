@@ -73,7 +73,8 @@ class Mutations:
     @strawberry.mutation(
         description="Give a user an admin role over a scope; ORG_ADMIN also joins org-admins. "
         "Refused: a role the experience lacks (R-ROLE-7), a portal-only customer (R-ACCESS-6), "
-        "a user who is not active. " + FEATURE_BY_ROLE,
+        "a user who is not active, yourself unless you are an organization admin (R-REACH-2). "
+        + FEATURE_BY_ROLE,
         extensions=[ROLE_GUARD],
     )
     async def assign_admin_role(
@@ -117,7 +118,7 @@ async def _run(
     # The guard found it visible, through this request's loader: no second read.
     user = await find.visible_user(ctx, decode(input.user_id, "User"))
     scope = targets.scope_ref(input.scope_id)
-    watching = watch(info, input, these([user.id]))
+    watching = await watch(info, input, these([user.id]), user.organization_id)
     done, errors = await run_row(
         ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser, watching
     )

@@ -2,7 +2,7 @@
 `errors`, and `run`, which applies a resolver once (resolvers/receipts.py) and turns domain
 refusals (rolled back) into the payload's errors."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Self, TypeVar
 
 import strawberry
@@ -10,7 +10,8 @@ from strawberry.types import Info
 from tortoise.models import Model
 
 from models.directory import OrgUser
-from resolvers.access_diff import Watch
+from resolvers.access_diff import Users, Watch
+from resolvers.actor_reach import ADD_REMOVE_USERS_FROM_PRODUCTS, diff_check
 from resolvers.context import Context
 from resolvers.errors import DomainError, Problem
 from resolvers.receipts import perform
@@ -76,14 +77,32 @@ class AccessChangePayload(Payload):
     )
 
 
-def watch(
+async def watch(
     info: Info[Context, None],
     input: AccessChangeInput,
-    affected: Callable[[], Awaitable[Sequence[int]]],
+    affected: Users,
+    organization_id: int,
+    feature: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
 ) -> Watch:
-    """A Watch for this mutation: measured for a dry run or when accessDiff is selected."""
-    wanted = input.dry_run or asks(info, "accessDiff")
-    return Watch(affected, dry_run=input.dry_run, wanted=wanted)
+    """A Watch for this mutation: measured for a dry run, when accessDiff is selected, and
+    whenever the actor's reach must be checked on it (R-REACH-1)."""
+    watching = await guarded(info.context, affected, organization_id, feature)
+    watching.dry_run = input.dry_run
+    watching.wanted = input.dry_run or asks(info, "accessDiff")
+    return watching
+
+
+async def guarded(
+    ctx: Context,
+    affected: Users,
+    organization_id: int,
+    feature: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
+    joined: Users | None = None,
+) -> Watch:
+    """The Watch of a change to access in an organization made by `feature`: its diff is
+    read, and checked, only where an entry could be refused (resolvers/actor_reach.py)."""
+    check = await diff_check(ctx, organization_id, feature)
+    return Watch(affected, wanted=False, check=check, joined=joined)
 
 
 async def user_node(ctx: Context, user: OrgUser | None) -> User | None:
@@ -108,7 +127,7 @@ async def run(
     try:
         if watching is not None and watching.dry_run:
             result: R = await watching.rehearse(work)
-        elif watching is not None and watching.wanted:
+        elif watching is not None and watching.needed:
             measured = watching
 
             async def measuring() -> R:

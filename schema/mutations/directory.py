@@ -1,17 +1,21 @@
 """inviteUser (R-ACCESS-2)."""
 
+from collections.abc import Sequence
+
 import strawberry
 from strawberry.types import Info
 
 from models.directory import OrgUser
 from permissions.guards import guard
 from resolvers import directory
+from resolvers.access_diff import entry_of, these
 from resolvers.context import Context
 from resolvers.targets import visible_organization
+from resolvers.validation import clean_email
 from schema import nodes, targets
 from schema.enums import AccountType
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run_row, user_node
+from schema.mutations.common import MutationInput, Payload, guarded, run_row, user_node
 
 Ctx = Info[Context, None]
 
@@ -50,6 +54,10 @@ class Mutations:
             directory.ProductGrant(decode(g.product_instance_id, "ProductInstance"), g.role)
             for g in input.product_access or []
         ]
+
+        async def invited() -> Sequence[int]:  # read once the invite succeeded: a valid email
+            return await entry_of(org.id, email=clean_email(input.email))()
+
         user, errors = await run_row(
             ctx,
             "inviteUser",
@@ -58,6 +66,7 @@ class Mutations:
                 ctx, org, input.email, input.display_name, input.account_type, grants
             ),
             OrgUser,
+            await guarded(ctx, these([]), org.id, joined=invited),
         )
         return InviteUserPayload(
             client_mutation_id=input.client_mutation_id,

@@ -18,6 +18,7 @@ from schema.mutations.common import (
     AccessChangePayload,
     MutationInput,
     Payload,
+    guarded,
     run_row,
     run_rows,
     watch,
@@ -110,7 +111,9 @@ class Mutations:
             input,
             lambda: group_access.grant_group_product_access(ctx, found, instance, input.roles),
             Group,
-            watching := watch(info, input, members_of([g.id for g in found])),
+            watching := await watch(
+                info, input, members_of([g.id for g in found]), instance.organization_id
+            ),
         )
         return GrantGroupProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
@@ -140,7 +143,9 @@ class Mutations:
             input,
             lambda: group_access.revoke_group_product_access(ctx, found, instance, input.roles),
             Group,
-            watching := watch(info, input, members_of([g.id for g in found])),
+            watching := await watch(
+                info, input, members_of([g.id for g in found]), instance.organization_id
+            ),
         )
         return RevokeGroupProductAccessPayload(
             client_mutation_id=input.client_mutation_id,
@@ -168,6 +173,7 @@ class Mutations:
             input,
             lambda: group_access.set_default_group(ctx, instance, group, input.role, input.enabled),
             ProductInstance,
+            await guarded(ctx, members_of([group.id]), instance.organization_id),
         )
         return SetDefaultGroupPayload(
             client_mutation_id=input.client_mutation_id,

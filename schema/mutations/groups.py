@@ -168,7 +168,7 @@ class Mutations:
         async def replay(ids: list[int]) -> int:
             return ids[0]  # the group is gone: its id is the whole result
 
-        watching = watch(info, input, members_of([found.id]))
+        watching = await watch(info, input, members_of([found.id]), found.organization_id)
         # Not unpacked in place: that would make mypy solve the result type as `int | None`.
         outcome = await run(ctx, "deleteGroup", input, delete, lambda pk: [pk], replay, watching)
         deleted, errors = outcome
@@ -198,7 +198,7 @@ class Mutations:
             input,
             lambda: group_members.add_group_members(ctx, found, user_ids),
             Group,
-            watching := watch(info, input, these(user_ids)),
+            watching := await watch(info, input, these(user_ids), found.organization_id),
         )
         return AddGroupMembersPayload(
             client_mutation_id=input.client_mutation_id,
@@ -226,7 +226,7 @@ class Mutations:
             input,
             lambda: group_members.remove_group_members(ctx, found, user_ids),
             Group,
-            watching := watch(info, input, these(user_ids)),
+            watching := await watch(info, input, these(user_ids), found.organization_id),
         )
         return RemoveGroupMembersPayload(
             client_mutation_id=input.client_mutation_id,

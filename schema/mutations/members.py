@@ -8,13 +8,29 @@ from strawberry.types import Info
 from models.directory import OrgUser
 from permissions.guards import guard, picking_guard
 from resolvers import membership
+from resolvers.access_diff import these
+from resolvers.actor_reach import require_holder_reach
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import encode
-from schema.mutations.common import MutationInput, Payload, UserError, run, run_row, user_node
+from schema.mutations.common import (
+    MutationInput,
+    Payload,
+    UserError,
+    guarded,
+    run,
+    run_row,
+    user_node,
+)
 
 Ctx = Info[Context, None]
 STATUS_GUARD = picking_guard("user_status", targets.STATUS_FEATURES, targets.input_member_status)
+# What each mutation does to the roles a user holds (they stop or start counting, or go).
+CHANGES = {
+    "suspendUser": "Suspending",
+    "restoreUser": "Restoring",
+    "removeUserFromOrganization": "Removing",
+}
 STATUS_FEATURES = (
     "Feature: update_managed_accounts on the user (manage_portal_only_accounts for a CUSTOMER)."
 )
@@ -107,7 +123,11 @@ async def _status(
     resolver: Callable[[Context, OrgUser], Awaitable[OrgUser]],
 ) -> tuple[nodes.User | None, list[UserError]]:
     user = await targets.input_member(ctx, input)
-    done, errors = await run_row(ctx, mutation, input, lambda: resolver(ctx, user), OrgUser)
+    await require_holder_reach(ctx, user, CHANGES[mutation])
+    watching = await guarded(ctx, these([user.id]), user.organization_id)
+    done, errors = await run_row(
+        ctx, mutation, input, lambda: resolver(ctx, user), OrgUser, watching
+    )
     return await user_node(ctx, done), errors
 
 
@@ -115,6 +135,8 @@ async def _remove(
     ctx: Context, input: RemoveUserFromOrganizationInput
 ) -> tuple[int | None, list[UserError]]:
     user = await targets.input_member(ctx, input)
+    await require_holder_reach(ctx, user, CHANGES["removeUserFromOrganization"])
+    watching = await guarded(ctx, these([user.id]), user.organization_id)
 
     async def work() -> int:
         return await membership.remove_user(ctx, user)
@@ -122,7 +144,7 @@ async def _remove(
     async def replay(ids: list[int]) -> int:
         return ids[0]
 
-    return await run(ctx, "removeUserFromOrganization", input, work, _one_id, replay)
+    return await run(ctx, "removeUserFromOrganization", input, work, _one_id, replay, watching)
 
 
 def _one_id(user_id: int) -> list[int]:
