@@ -38,8 +38,8 @@ def decide_entry(
         return Decision(
             False,
             DIFF_RULE,
-            f"This change would {verb} access you may not {verb} ({role} on a product "
-            f"instance outside your reach: {allowed.reason})",
+            f"this change would {verb} the {role} role here, which you may not {verb} "
+            f"({allowed.reason})",
         )
     if role not in ADMINISTERING_ROLES:
         return allowed

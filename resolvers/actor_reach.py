@@ -18,6 +18,7 @@ from permissions.reach import MAKE_PRODUCT_ADMIN, decide_entry
 from permissions.targets import Decision
 from resolvers import targets
 from resolvers.access_diff import AccessDiff
+from resolvers.catalog import product_name
 from resolvers.context import Context
 
 ADD_REMOVE_USERS_FROM_PRODUCTS = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS.value
@@ -43,12 +44,14 @@ async def diff_check(ctx: Context, organization_id: int, feature: str) -> Check 
             own = change.user_id == principal.user_id_in(organization_id)
             key = (change.product_instance_id, change.role, giving, own)
             if key not in decided:
-                instance = await targets.product_instance_target(ctx, change.product_instance_id)
+                place = await targets.product_instance_target(ctx, change.product_instance_id)
                 decided[key] = decide_entry(
-                    principal, feature, instance, change.role, change.user_id, giving
+                    principal, feature, place, change.role, change.user_id, giving
                 )
             if not decided[key].allowed:
-                raise Forbidden(decided[key].reason, rule=decided[key].rule)
+                instance = await targets.visible_instance(ctx, change.product_instance_id)
+                reason = f"{product_name(instance)}: {decided[key].reason}"
+                raise Forbidden(reason, rule=decided[key].rule)
 
     return check
 
