@@ -78,7 +78,7 @@ def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
     assert key_viewer["apiKey"] == {"name": "demo-integration"}
     assert key_viewer["organizations"][0]["users"]["totalCount"] == 7
 
-    # The README's integrator query answers what the README shows (it trims one product).
+    # The docs' integrator query answers what the docs show (they trim one product).
     answer = integrator["data"]["node"]  # type: ignore[index]
     assert answer["email"] == shown["email"]
     for entry in shown["productAccess"]:
@@ -86,9 +86,9 @@ def test_demo_data_answers_the_readme_query(tmp_path: Path) -> None:
 
 
 def _readme_effective_access() -> tuple[str, dict[str, Any]]:
-    """The query and the answer of the README's "Effective access" section."""
-    readme = Path(__file__).resolve().parent.parent.joinpath("README.md").read_text()
-    section = readme.split("## Effective access", 1)[1]
+    """The query and the answer of the "Effective access" section of docs/api.md."""
+    api = Path(__file__).resolve().parent.parent.joinpath("docs", "api.md").read_text()
+    section = api.split("## Effective access", 1)[1]
     query = section.split("```graphql", 1)[1].split("```", 1)[0]
     shown = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
     node: dict[str, Any] = shown["data"]["node"]

@@ -103,8 +103,8 @@ def test_only_the_operation_that_runs_is_measured() -> None:
 
 
 def _readme_documents(readme: str) -> list[str]:
-    """Every ```graphql block of the README, one document per operation; the mutation
-    reference (bare field calls) becomes one mutation per call."""
+    """Every ```graphql block of the README and docs/, one document per operation; the
+    mutation reference (bare field calls) becomes one mutation per call."""
     documents = []
     for block in re.findall(r"```graphql\n(.*?)```", readme, re.S):
         try:
@@ -120,7 +120,9 @@ def _readme_documents(readme: str) -> list[str]:
 
 
 def _documented() -> list[str]:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    root = Path(__file__).resolve().parent.parent
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    readme = "\n".join(page.read_text() for page in pages)
     bench = [
         queries.ADMIN_PAGE,
         queries.USER_ACCESS,
