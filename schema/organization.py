@@ -27,7 +27,7 @@ from schema.node import (
     directory_scope,
     load_all,
 )
-from schema.records import ApiKey, AuditEvent
+from schema.records import ApiKey, AuditEvent, actor_ref
 
 if TYPE_CHECKING:
     from schema.access_requests import AccessRequest, UserAccessSettings
@@ -141,9 +141,9 @@ class Organization(Node):
 
     @strawberry.field(
         description="Audit log, newest first (R-AUDIT-1). Filters: `action` (exact, or a "
-        "prefix ending in a dot, like `group.`), `actor` (an email or `api-key:<name>`), and "
-        "`since` (inclusive) / `until` (exclusive) with a time zone. "
-        "Feature: view_org_audit_log.",
+        "prefix ending in a dot, like `group.`), `actorId` (an Account's or an ApiKey's id, as "
+        "AuditEvent.actor.id gives), and `since` (inclusive) / `until` (exclusive) with a time "
+        "zone. Feature: view_org_audit_log.",
         extensions=[VIEW_AUDIT_LOG],
     )
     async def audit_log(
@@ -152,9 +152,16 @@ class Organization(Node):
         first: int = DEFAULT_FIRST,
         after: str | None = None,
         action: str | None = None,
-        actor: str | None = None,
+        actor: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The name the actor had: an email or an API key's name.",
+                deprecation_reason="A name may be an account's and a key's: use actorId.",
+            ),
+        ] = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        actor_id: strawberry.ID | None = None,
     ) -> Connection[AuditEvent]:
         return await paginate(
             info,
@@ -163,7 +170,7 @@ class Organization(Node):
             first,
             after,
             lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
-            where=audit_filter(action, actor, since, until),
+            where=audit_filter(action, actor, since, until, actor_ref=actor_ref(actor_id)),
         )
 
     @strawberry.field(

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from models.enums import Experience, UserStatus
+from models.enums import ActorKind, Experience, UserStatus
 from models.group import Group
 from permissions.engine import decide
 from permissions.matrix import MATRIX_FILE, ROLE_IDS, TargetKind
-from permissions.principal import Assignment, Principal
+from permissions.principal import Actor, Assignment, Principal
 from permissions.targets import Target
 from resolvers import groups, organizations
 from tests import factories
@@ -157,7 +157,7 @@ def questions(experience: str) -> list[tuple[dict[str, Any], str, Place]]:
 
 def principal(experience: str, role: str) -> Principal:
     return Principal(
-        label=f"{role}@example.com",
+        actor=Actor(ActorKind.ACCOUNT, 1, f"{role}@example.com"),
         account_id=1,
         memberships={ORG: (HOLDER, UserStatus.ACTIVE)},
         assignments=(Assignment(ORG, ROLE_IDS[role], ROLE_SCOPE.get(role, P1)),),

@@ -354,7 +354,7 @@ async def test_a_key_may_revoke_itself(api: GraphQLClient) -> None:
     row = await ApiKey.get(name="self")
     revoked = payload(await revoke_key(api, key, row.id), "revokeApiKey")
     assert revoked["errors"] == []
-    assert (await AuditEvent.get(action="api_key.revoke")).actor_label == "api-key:self"
+    assert (await AuditEvent.get(action="api_key.revoke")).actor_label == "self"
     assert not await signs_in(api, world, key)
 
 
