@@ -4,6 +4,8 @@ from datetime import datetime
 from typing import Any
 
 from models.audit import AuditEvent
+from models.credentials import ApiKey
+from models.directory import OrgUser
 from models.enums import ActorKind
 from permissions.errors import BadUserInput
 from resolvers.context import Context
@@ -35,6 +37,19 @@ async def record(
         rule=rule,
         request_id=ctx.request_id,
     )
+
+
+async def is_actor_of(organization_id: int, kind: ActorKind, pk: int) -> bool:
+    """Whether an actor id names someone of this organization: an actor in its log, or one
+    that may act in it (an API key of it, an account in its directory). Anything else is an
+    id that names nothing here, another organization's included."""
+    if await AuditEvent.exists(organization_id=organization_id, actor_kind=kind, actor_id=pk):
+        return True
+    if kind is ActorKind.API_KEY:
+        return await ApiKey.exists(id=pk, organization_id=organization_id)
+    if kind is ActorKind.ACCOUNT:
+        return await OrgUser.exists(account_id=pk, organization_id=organization_id)
+    return False
 
 
 def audit_filter(

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 
 from models import organization
+from permissions.errors import NotFound
 from resolvers import pages
-from resolvers.audit import audit_filter
+from resolvers.audit import audit_filter, is_actor_of
 from resolvers.targets import organization_target
 from schema import abilities
 from schema.connections import DEFAULT_FIRST, Connection, paginate
@@ -142,8 +143,9 @@ class Organization(Node):
     @strawberry.field(
         description="Audit log, newest first (R-AUDIT-1). Filters: `action` (exact, or a "
         "prefix ending in a dot, like `group.`), `actorId` (an Account's or an ApiKey's id, as "
-        "AuditEvent.actor.id gives), and `since` (inclusive) / `until` (exclusive) with a time "
-        "zone. Feature: view_org_audit_log.",
+        "AuditEvent.actor.id gives; NOT_FOUND unless it names an actor of this organization), "
+        "and `since` (inclusive) / `until` (exclusive) with a time zone. "
+        "Feature: view_org_audit_log.",
         extensions=[VIEW_AUDIT_LOG],
     )
     async def audit_log(
@@ -163,6 +165,9 @@ class Organization(Node):
         until: datetime | None = None,
         actor_id: strawberry.ID | None = None,
     ) -> Connection[AuditEvent]:
+        by = actor_ref(actor_id)
+        if by is not None and not await is_actor_of(self.row.id, *by):
+            raise NotFound("No such actor in this organization.")
         return await paginate(
             info,
             pages.ORG_AUDIT_LOG,
@@ -170,7 +175,7 @@ class Organization(Node):
             first,
             after,
             lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
-            where=audit_filter(action, actor, since, until, actor_ref=actor_ref(actor_id)),
+            where=audit_filter(action, actor, since, until, actor_ref=by),
         )
 
     @strawberry.field(

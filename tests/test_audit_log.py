@@ -129,3 +129,5 @@ async def test_bad_filters_are_refused(api: GraphQLClient) -> None:
     assert (await log(api, world, actor="x" * 300)).codes == ["BAD_USER_INPUT"]
     not_an_actor = gid("Organization", world.org.id)
     assert (await log(api, world, actorId=not_an_actor)).codes == ["BAD_USER_INPUT"]
+    for nobody in (gid("ApiKey", 999_999), gid("Account", 999_999)):
+        assert (await log(api, world, actorId=nobody)).codes == ["NOT_FOUND"]
