@@ -110,7 +110,7 @@ class RequireOperationName(SchemaExtension):
         run = self.execution_context
         document = run.graphql_document
         # strawberry keeps the request's operationName privately; `operation_name` falls back
-        # to the first operation's. tests/test_http_requests.py fails if that changes.
+        # to the first operation's. tests/test_request_rules.py fails if that changes.
         if run._provided_operation_name is None and document is not None:
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if len(operations) > 1:

@@ -22,7 +22,7 @@ from portcullis.settings import Limits
 from resolvers.context import Context
 from schema.http import HttpMiddleware, error_response
 
-# How much of a refused body is read (and thrown away) before the 413 goes out. Discarding costs
+# How much of a refused body is read (and thrown away) before the 413 ends. Discarding costs
 # no memory; the bound keeps a client from holding a worker on an endless body.
 DRAIN_BYTES = 64 * 1024 * 1024
 
