@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from models.enums import ROLE_SCOPE_KIND, AdminRole, Experience, ScopeKind, UserStatus
+from models.enums import ROLE_SCOPE_KIND, ActorKind, AdminRole, Experience, ScopeKind, UserStatus
 from permissions.engine import VIEW_ORGANIZATION, decide
 from permissions.matrix import EXPERIENCE_FEATURES, TargetKind
-from permissions.principal import Assignment, Principal
+from permissions.principal import Actor, Assignment, Principal
 from permissions.targets import Target
 from resolvers.context import Context
 
@@ -75,7 +75,8 @@ def member(
 ) -> Principal:
     """A member of both organizations, directory user n in each."""
     memberships = dict.fromkeys(EXPERIENCES, (n, status))
-    return Principal(label, account_id=n, memberships=memberships, assignments=roles)
+    actor = Actor(ActorKind.ACCOUNT, n, label)
+    return Principal(actor, account_id=n, memberships=memberships, assignments=roles)
 
 
 def grant(org: int, role: AdminRole, n: int = 1) -> Assignment:
@@ -93,8 +94,13 @@ def principals() -> list[Principal]:
         member("product-admin", 5, grant(c, r.PRODUCT_ADMIN), grant(o, r.PRODUCT_ADMIN, 2)),
         member("trusted-user", 6, grant(o, r.TRUSTED_USER)),
         member("suspended", 7, grant(c, r.SITE_ADMIN), status=UserStatus.SUSPENDED),
-        Principal("api-key:rw", api_key_id=1, api_key_organization_id=c),
-        Principal("api-key:ro", api_key_id=2, api_key_organization_id=o, read_only=True),
+        Principal(Actor(ActorKind.API_KEY, 1, "rw"), api_key_id=1, api_key_organization_id=c),
+        Principal(
+            Actor(ActorKind.API_KEY, 2, "ro"),
+            api_key_id=2,
+            api_key_organization_id=o,
+            read_only=True,
+        ),
     ]
 
 

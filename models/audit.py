@@ -5,8 +5,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from models.credentials import ApiKey
-from models.directory import Account
+from models.enums import ActorKind
 from models.organization import Organization
 
 
@@ -16,15 +15,12 @@ class AuditEvent(Model):
         "models.Organization", related_name="audit_events", on_delete=fields.CASCADE
     )
     organization_id: int
-    # Actors are kept by id and by label: the log outlives deleted keys and accounts.
-    actor_account: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="audit_events", null=True, on_delete=fields.SET_NULL
-    )
-    actor_account_id: int | None
-    actor_api_key: fields.ForeignKeyNullableRelation[ApiKey] = fields.ForeignKeyField(
-        "models.ApiKey", related_name="audit_events", null=True, on_delete=fields.SET_NULL
-    )
-    actor_api_key_id: int | None
+    # Who acted (permissions.principal.Actor): its kind, its id among that kind's rows, and
+    # what it was called then. No foreign key: the log outlives deleted keys and accounts,
+    # and a new kind of actor needs no new column. The id is null only on rows written before
+    # migration 0008 whose actor had been deleted.
+    actor_kind = fields.CharEnumField(ActorKind, max_length=16)
+    actor_id = fields.IntField(null=True)
     actor_label = fields.CharField(max_length=320)
     action = fields.CharField(max_length=64)
     target_type = fields.CharField(max_length=64)

@@ -30,6 +30,14 @@ class AdminRole(StrEnum):
     TRUSTED_USER = "TRUSTED_USER"
 
 
+class ActorKind(StrEnum):
+    """What made a change in the audit log. A new kind of credential adds a value here and
+    nothing else in the log (its rows keep kind, id and display)."""
+
+    ACCOUNT = "ACCOUNT"  # a person, by a personal token
+    API_KEY = "API_KEY"  # an organization API key
+
+
 class ScopeKind(StrEnum):
     ORGANIZATION = "ORGANIZATION"
     SITE = "SITE"

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from models.admin_role import RoleAssignment
 from models.credentials import ApiKey, PersonalToken
 from models.directory import Account, OrgUser
-from permissions.principal import Assignment, Principal
+from models.enums import ActorKind
+from permissions.principal import Actor, Assignment, Principal
 
 TOKEN_KIND = "pct"
 _PREFIX = re.compile(r"^[0-9a-f]{12}$")
@@ -103,7 +104,7 @@ async def _from_token(prefix: str, credential: str) -> Principal | None:
         "organization_id", "role", "scope_ref"
     )
     return Principal(
-        label=account.email,
+        actor=Actor(ActorKind.ACCOUNT, account.id, account.email),
         credential=f"{TOKEN_KIND}_{prefix}",
         account_id=account.id,
         memberships={org: (uid, status) for uid, org, status in memberships},
@@ -116,7 +117,7 @@ async def _from_api_key(prefix: str, credential: str) -> Principal | None:
     if key is None or not _valid(key.secret_hash, credential, key.revoked_at, key.expires_at):
         return None
     return Principal(
-        label=f"api-key:{key.name}",
+        actor=Actor(ActorKind.API_KEY, key.id, key.name),
         credential=f"{API_KEY_KIND}_{prefix}",
         api_key_id=key.id,
         api_key_organization_id=key.organization_id,

@@ -8,7 +8,18 @@ grow with the number of assignments.
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from models.enums import ROLE_SCOPE_KIND, AdminRole, ScopeKind, UserStatus
+from models.enums import ROLE_SCOPE_KIND, ActorKind, AdminRole, ScopeKind, UserStatus
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the audit log records it: a kind, the id of its row of that kind (an
+    account, an API key), and the name shown for it then (the email, or the key's name). The
+    kind says what the id names, so no name is ever parsed to tell an account from a key."""
+
+    kind: ActorKind
+    id: int
+    display: str
 
 
 @dataclass(frozen=True)
@@ -37,7 +48,7 @@ ORG_ADMIN_HOLDINGS = Holdings(org_admin=True)
 
 @dataclass(frozen=True)
 class Principal:
-    label: str  # shown in the audit log: the email, or "api-key:<name>"
+    actor: Actor  # who acts, for the audit log
     credential: str = ""  # "<kind>_<prefix>" of the credential presented: the rate-limit key
     account_id: int | None = None
     api_key_id: int | None = None

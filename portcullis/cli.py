@@ -13,6 +13,7 @@ from portcullis.db import close_database, migrate
 from portcullis.settings import load_settings
 from resolvers.directory import create_account
 from resolvers.errors import DomainError
+from schema.ids import encode
 
 EXAMPLE_QUERY = (
     "{ viewer { email organizations { name experience users(first: 10) { totalCount "
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     migrate_cmd = commands.add_parser("migrate", help="apply database migrations")
     migrate_cmd.set_defaults(handler=lambda a: _run(_noop()))
     user = commands.add_parser("user", help="accounts").add_subparsers(required=True)
-    create = user.add_parser("create", help="create an account and print its id")
+    create = user.add_parser("create", help="create an account and print its id (an Account id)")
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.set_defaults(handler=lambda a: _run(_user_create(a.email, a.name)))
@@ -95,8 +96,10 @@ async def _noop() -> int:
 
 
 async def _user_create(email: str, name: str) -> int:
+    """Prints the account's global id, the one the API names it by (node, viewer.account,
+    audit events' actor.id), never the database's row number."""
     account = await create_account(email, name)
-    print(account.id)
+    print(encode("Account", account.id))
     return 0
 
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from models.credentials import ApiKey
 from models.directory import Account, OrgUser
-from models.enums import AccountType, AdminRole, Experience
+from models.enums import AccountType, ActorKind, AdminRole, Experience
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.auth import API_KEY_KIND, issue_personal_token, new_secret
-from permissions.principal import Principal
+from permissions.principal import Actor, Principal
 from resolvers import admin_roles, directory, groups, organizations
 from resolvers.context import Context
 
@@ -63,7 +63,8 @@ HOLDERS = [
 
 async def _founder(email: str, name: str) -> Context:
     account = await directory.create_account(email, name)
-    return Context(principal=Principal(label=email, account_id=account.id), request_id="demo")
+    actor = Actor(ActorKind.ACCOUNT, account.id, account.email)
+    return Context(principal=Principal(actor=actor, account_id=account.id), request_id="demo")
 
 
 async def _invite(

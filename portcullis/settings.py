@@ -46,6 +46,8 @@ class Limits:
     batching: bool = False
     max_batch: int = 10
     introspection: bool = True
+    # Without valid credentials introspection would hand anyone the map of every mutation.
+    anonymous_introspection: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ def load_limits() -> Limits:
         batching=_flag("PORTCULLIS_BATCHING", default.batching),
         max_batch=_count("PORTCULLIS_MAX_BATCH", default.max_batch),
         introspection=_flag("PORTCULLIS_INTROSPECTION", default.introspection),
+        anonymous_introspection=_flag(
+            "PORTCULLIS_ANONYMOUS_INTROSPECTION", default.anonymous_introspection
+        ),
     )
 
 

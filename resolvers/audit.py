@@ -4,6 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from models.audit import AuditEvent
+from models.credentials import ApiKey
+from models.directory import OrgUser
+from models.enums import ActorKind
 from permissions.errors import BadUserInput
 from permissions.matrix import TargetKind
 from resolvers.context import Context
@@ -31,12 +34,12 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    principal = ctx.require_principal()
+    actor = ctx.require_principal().actor
     await AuditEvent.create(
         organization_id=organization_id,
-        actor_account_id=principal.account_id,
-        actor_api_key_id=principal.api_key_id,
-        actor_label=principal.label,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_label=actor.display,
         action=action,
         target_type=target_type,
         target_id=str(target_id),
@@ -50,11 +53,30 @@ async def record(
         ctx.made[(made, int(target_id))] = rule
 
 
+async def is_actor_of(organization_id: int, kind: ActorKind, pk: int) -> bool:
+    """Whether an actor id names someone of this organization: an actor in its log, or one
+    that may act in it (an API key of it, an account in its directory). Anything else is an
+    id that names nothing here, another organization's included."""
+    if await AuditEvent.exists(organization_id=organization_id, actor_kind=kind, actor_id=pk):
+        return True
+    if kind is ActorKind.API_KEY:
+        return await ApiKey.exists(id=pk, organization_id=organization_id)
+    if kind is ActorKind.ACCOUNT:
+        return await OrgUser.exists(account_id=pk, organization_id=organization_id)
+    return False
+
+
 def audit_filter(
-    action: str | None, actor: str | None, since: datetime | None, until: datetime | None
+    action: str | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    actor_ref: tuple[ActorKind, int] | None = None,
 ) -> Filter | None:
     """organization.auditLog's filters: an action (`group.member_add`, or a prefix ending in
-    a dot: `group.`), an actor (an email, or `api-key:<name>`), and a time range [since, until)."""
+    a dot: `group.`), an actor by kind and id (`actor_ref`), or by the name it had (`actor`:
+    an email or an API key's name, of either kind), and a time range [since, until)."""
     conditions: list[tuple[str, tuple[Any, ...]]] = []
     if action is not None:
         filter_text("action", action)
@@ -64,6 +86,8 @@ def audit_filter(
             if prefix
             else ("action = ?", (action,))
         )
+    if actor_ref is not None:
+        conditions.append(("actor_kind = ? AND actor_id = ?", (actor_ref[0].value, actor_ref[1])))
     if actor is not None:
         filter_text("actor", actor)
         conditions.append(("actor_label = ?", (actor.strip().lower() if "@" in actor else actor,)))

@@ -10,6 +10,7 @@ from models.credentials import ApiKey
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.auth import API_KEY_KIND, new_secret
+from permissions.errors import Forbidden
 from resolvers.audit import record
 from resolvers.catalog import catalog
 from resolvers.context import Context
@@ -68,11 +69,17 @@ def _unsupported(product_name: str) -> DomainError:
 async def create_api_key(
     ctx: Context, organization_id: int, name: str, read_only: bool, expires_at: datetime | None
 ) -> IssuedKey:
-    """Only the credential's hash is stored (R-KEY-1); the credential goes back once."""
+    """Only the credential's hash is stored (R-KEY-1); the credential goes back once. People
+    create keys, keys do not (R-KEY-1): a key made by a key would outlive the revocation of
+    the key that made it, so revoking a key would not end what its holder can do."""
+    if ctx.require_principal().is_api_key:
+        raise Forbidden(
+            "An API key cannot create API keys; an organization admin creates them.", "R-KEY-1"
+        )
     name = clean_name(name, "name")
     expires = _future(expires_at)
     credential, prefix, digest = new_secret(API_KEY_KIND)
-    creator = ctx.require_principal().user_id_in(organization_id)  # None for an API key
+    creator = ctx.require_principal().user_id_in(organization_id)
     async with in_transaction():
         # Serializes key creation per organization on PostgreSQL (SQLite has one writer), so
         # two requests cannot both find the name free.

@@ -29,7 +29,7 @@ from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
 from schema.document_cache import DocumentCache
 from schema.execution import FastLeavesExecutionContext
-from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates
+from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates, RequireOperationName
 from schema.http import HttpMiddleware, error_response
 from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
@@ -61,7 +61,13 @@ schema = PortcullisSchema(
         nodes.ApiKey,
         access_requests.AccessRequest,
     ],
-    extensions=[DocumentCache, MaskInternalErrors, QueryLimits, RefuseUnpairedSurrogates],
+    extensions=[
+        DocumentCache,
+        MaskInternalErrors,
+        QueryLimits,
+        RefuseUnpairedSurrogates,
+        RequireOperationName,
+    ],
     execution_context_class=FastLeavesExecutionContext,
 )
 

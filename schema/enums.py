@@ -2,7 +2,14 @@
 
 import strawberry
 
-from models.enums import AccessRequestStatus, AccountType, AdminRole, Experience, UserStatus
+from models.enums import (
+    AccessRequestStatus,
+    AccountType,
+    ActorKind,
+    AdminRole,
+    Experience,
+    UserStatus,
+)
 from resolvers.effective_access import SourceKind
 from resolvers.errors import ErrorCode
 
@@ -19,6 +26,12 @@ strawberry.enum(
     "(R-ROLE-12, R-ROLE-13).",
 )
 strawberry.enum(
+    ActorKind,
+    name="ActorKind",
+    description="What made a change in the audit log: an account (by a personal token) or an "
+    "organization API key.",
+)
+strawberry.enum(
     AccessRequestStatus,
     name="AccessRequestStatus",
     description="PENDING until an admin approves or denies it (R-ACCESS-10).",
@@ -27,6 +40,7 @@ strawberry.enum(
 __all__ = [
     "AccessRequestStatus",
     "AccountType",
+    "ActorKind",
     "AdminRole",
     "ErrorCode",
     "Experience",

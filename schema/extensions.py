@@ -9,7 +9,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, GraphQLSyntaxError
+from graphql import ExecutionResult, GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from permissions.errors import BadUserInput
@@ -97,6 +97,29 @@ class RefuseUnpairedSurrogates(SchemaExtension):
         if name is not None:
             refusal = BadUserInput(f"Variable '${name}' holds an unpaired surrogate: not text.")
             self.execution_context.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+
+class RequireOperationName(SchemaExtension):
+    """A document of several operations runs only the one `operationName` names. Without it the
+    GraphQL spec (GetOperation) requires a request error, but strawberry takes the first
+    operation's name and runs that one. Refused after validation, before anything executes, with
+    Apollo Server's code for it (OPERATION_RESOLUTION_FAILURE)."""
+
+    def on_execute(self) -> Iterator[None]:
+        run = self.execution_context
+        document = run.graphql_document
+        # strawberry keeps the request's operationName privately; `operation_name` falls back
+        # to the first operation's. tests/test_request_rules.py fails if that changes.
+        if run._provided_operation_name is None and document is not None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                refusal = GraphQLError(
+                    "The document holds several operations: name the one to run in "
+                    "`operationName`. Nothing was run.",
+                    extensions={"code": "OPERATION_RESOLUTION_FAILURE"},
+                )
+                run.result = ExecutionResult(data=None, errors=[refusal])
         yield
 
 

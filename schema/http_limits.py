@@ -22,6 +22,10 @@ from portcullis.settings import Limits
 from resolvers.context import Context
 from schema.http import HttpMiddleware, error_response
 
+# How much of a refused body is read (and thrown away) before the 413 ends. Discarding costs
+# no memory; the bound keeps a client from holding a worker on an endless body.
+DRAIN_BYTES = 64 * 1024 * 1024
+
 
 class RequestRefused(Exception):
     def __init__(self, status: int, code: str, message: str, limit: int | None = None) -> None:
@@ -35,33 +39,63 @@ class RequestRefused(Exception):
 
 class BodyLimitMiddleware(HttpMiddleware):
     """Refuses a body over `max_bytes` with 413: at once when Content-Length says so, otherwise
-    (chunked, or a Content-Length that lies short) as soon as the bytes read pass the limit.
-    The body is read here, then handed on whole, so nothing behind reads more than the limit."""
+    (chunked, or a Content-Length that lies short) as soon as the bytes read pass the limit;
+    the connection is kept until the rest of the body is read and discarded (`refuse`). The
+    body is read here, then handed on whole, so nothing behind holds more than the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         super().__init__(app)
         self.max_bytes = max_bytes
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        declared = Headers(scope=scope).get("content-length", "")
-        body = None if declared.isdigit() and int(declared) > self.max_bytes else b""
-        while body is not None:
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
+        body: bytes | None = b""
+        more = True  # whether the client has more of the body to send
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            body = None
+            # A client that waits for `100 Continue` sends nothing unless asked: nothing to drain.
+            more = headers.get("expect", "").lower() != "100-continue"
+        while body is not None and more:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return  # the client left: there is no one to answer
             body += message.get("body", b"")
+            more = message.get("more_body", False)
             if len(body) > self.max_bytes:
                 body = None
-            elif not message.get("more_body", False):
-                break
         if body is None:
-            await self.too_large().response()(scope, receive, send)
+            await self.refuse(send, receive if more else None)
             return
         await self.app(scope, _replay(body, receive), send)
+
+    async def refuse(self, send: Send, unread: Receive | None) -> None:
+        """The 413 goes out at once, but its end only after the rest of the body (`unread`) was
+        read and thrown away, up to DRAIN_BYTES. uvicorn closes the connection as an answer ends
+        when the client asked for that (`Connection: close`, HTTP/1.0), and a socket closed with
+        bytes unread is reset: a client that sends its whole body before reading saw a reset,
+        not the 413 (issue 13.20)."""
+        answer = self.too_large().response()
+        await send({"type": "http.response.start", "status": 413, "headers": answer.raw_headers})
+        await send({"type": "http.response.body", "body": answer.body, "more_body": True})
+        if unread is not None:
+            await _drain(unread, DRAIN_BYTES)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     def too_large(self) -> RequestRefused:
         message = f"The request body is larger than {self.max_bytes} bytes."
         return RequestRefused(413, "REQUEST_TOO_LARGE", message, self.max_bytes)
+
+
+async def _drain(receive: Receive, bound: int) -> None:
+    """Reads and discards the request's body until it ends, the client leaves, or `bound`
+    bytes were thrown away (a client may not hold a worker on an endless body)."""
+    discarded = 0
+    while discarded <= bound:
+        message = await receive()
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
+        discarded += len(message.get("body", b""))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -7,6 +7,7 @@ from permissions.errors import BadUserInput, NotFound
 
 NODE_TYPES = frozenset(
     {
+        "Account",
         "Organization",
         "Site",
         "ProductInstance",

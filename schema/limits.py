@@ -1,7 +1,7 @@
 """Query limits, refused before anything runs, each with its own `extensions.code` (README,
 Security): tokens (the parser's own limit), depth, aliases and estimated nodes (schema/
-query_shape.py), introspection when switched off; and no field suggestions for callers
-without valid credentials.
+query_shape.py), introspection when switched off (for callers without valid credentials unless
+switched on for them); and no field suggestions for callers without valid credentials.
 
 The limits come from the request's context (the app's settings). Everything measured depends
 on the document alone and is cached per query text; per request only the variables' `first`
@@ -36,14 +36,22 @@ class IntrospectionDisabled(NoSchemaIntrospectionCustomRule):
     """graphql-core's rule, with our code, reported once rather than once per field."""
 
     reported = False
+    message = "Introspection is disabled on this server (__schema and __type)."
 
     def report_error(self, error: GraphQLError) -> None:
         if not self.reported:
             self.reported = True
-            message = "Introspection is disabled on this server (__schema and __type)."
             super().report_error(
-                GraphQLError(message, error.nodes, extensions={"code": "INTROSPECTION_DISABLED"})
+                GraphQLError(
+                    self.message, error.nodes, extensions={"code": "INTROSPECTION_DISABLED"}
+                )
             )
+
+
+class IntrospectionNeedsCredentials(IntrospectionDisabled):
+    """The default for callers without valid credentials (PORTCULLIS_ANONYMOUS_INTROSPECTION)."""
+
+    message = "Introspection (__schema and __type) needs valid credentials on this server."
 
 
 def over_limit(
@@ -78,11 +86,13 @@ class QueryLimits(SchemaExtension):
         run = self.execution_context
         limits = self._limits()
         run.parse_options["max_tokens"] = limits.max_tokens  # counts comments too
+        signed_in = getattr(run.context, "principal", None) is not None
         if not limits.introspection:
             run.validation_rules = (*run.validation_rules, IntrospectionDisabled)
+        elif not (signed_in or limits.anonymous_introspection):
+            run.validation_rules = (*run.validation_rules, IntrospectionNeedsCredentials)
         yield
         errors = run.result.errors if run.result is not None else None
-        signed_in = getattr(run.context, "principal", None) is not None
         for error in errors or ():
             _amend(error, limits, signed_in)
 

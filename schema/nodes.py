@@ -5,12 +5,14 @@ from schema.node import Node, Product, ProductRole
 from schema.organization import Organization
 from schema.people import AdminRoleAssignment, AdminRoleScope, Group, ProductRoleGrant, User
 from schema.places import ProductInstance, Site
-from schema.records import ApiKey, AuditEvent
+from schema.records import Account, ApiKey, AuditActor, AuditEvent
 
 __all__ = [
+    "Account",
     "AdminRoleAssignment",
     "AdminRoleScope",
     "ApiKey",
+    "AuditActor",
     "AuditEvent",
     "Group",
     "Node",

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Self
 import strawberry
 
 from models import organization
+from permissions.errors import NotFound
 from resolvers import pages
-from resolvers.audit import audit_filter
+from resolvers.audit import audit_filter, is_actor_of
 from resolvers.targets import organization_target
 from schema import abilities
 from schema.connections import DEFAULT_FIRST, Connection, paginate
@@ -27,7 +28,7 @@ from schema.node import (
     directory_scope,
     load_all,
 )
-from schema.records import ApiKey, AuditEvent
+from schema.records import ApiKey, AuditEvent, actor_ref
 
 if TYPE_CHECKING:
     from schema.access_requests import AccessRequest, UserAccessSettings
@@ -141,8 +142,9 @@ class Organization(Node):
 
     @strawberry.field(
         description="Audit log, newest first (R-AUDIT-1). Filters: `action` (exact, or a "
-        "prefix ending in a dot, like `group.`), `actor` (an email or `api-key:<name>`), and "
-        "`since` (inclusive) / `until` (exclusive) with a time zone. "
+        "prefix ending in a dot, like `group.`), `actorId` (an Account's or an ApiKey's id, as "
+        "AuditEvent.actor.id gives; NOT_FOUND unless it names an actor of this organization), "
+        "and `since` (inclusive) / `until` (exclusive) with a time zone. "
         "Feature: view_org_audit_log.",
         extensions=[VIEW_AUDIT_LOG],
     )
@@ -152,10 +154,20 @@ class Organization(Node):
         first: int = DEFAULT_FIRST,
         after: str | None = None,
         action: str | None = None,
-        actor: str | None = None,
+        actor: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The name the actor had: an email or an API key's name.",
+                deprecation_reason="A name may be an account's and a key's: use actorId.",
+            ),
+        ] = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        actor_id: strawberry.ID | None = None,
     ) -> Connection[AuditEvent]:
+        by = actor_ref(actor_id)
+        if by is not None and not await is_actor_of(self.row.id, *by):
+            raise NotFound("No such actor in this organization.")
         return await paginate(
             info,
             pages.ORG_AUDIT_LOG,
@@ -163,7 +175,7 @@ class Organization(Node):
             first,
             after,
             lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
-            where=audit_filter(action, actor, since, until),
+            where=audit_filter(action, actor, since, until, actor_ref=by),
         )
 
     @strawberry.field(

@@ -50,6 +50,12 @@ async def _organization(ctx: Context, row: Any) -> Target:
     return await targets.organization_target(ctx, row.id)
 
 
+async def _own_account(ctx: Context, row: Account) -> None:
+    """An account is read by its owner alone; to anyone else it is an id that names nothing."""
+    if row.id != ctx.require_principal().account_id:
+        raise NotFound("No such account.")
+
+
 async def _readable(ctx: Context, read: NodeRead, row: Any) -> bool:
     try:
         target = await read.target(ctx, row)
@@ -60,6 +66,7 @@ async def _readable(ctx: Context, read: NodeRead, row: Any) -> bool:
 
 # node(id), deny by default: a type not listed here cannot be read through node.
 NODE_READS: dict[str, NodeRead] = {
+    "Account": NodeRead("account", nodes.Account.of, VIEW_ORGANIZATION, _own_account),
     "Organization": NodeRead(
         "organization", nodes.Organization.of, VIEW_ORGANIZATION, _organization
     ),
@@ -96,6 +103,14 @@ SCOPE_TARGETS: dict[str, Callable[[Context, int], Awaitable[Target]]] = {
 @strawberry.type(description="The caller: an account, or an organization API key.")
 class Viewer:
     principal: strawberry.Private[Principal]
+
+    @strawberry.field(
+        description="Your account (null for an API key): its id is the one `portcullis user "
+        "create` prints and audit events name."
+    )
+    async def account(self, info: Ctx) -> nodes.Account | None:
+        account = await _account(info, self.principal)
+        return nodes.Account.of(account) if account else None
 
     @strawberry.field(description="Email of the account; null for an API key.")
     async def email(self, info: Ctx) -> str | None:

@@ -1,4 +1,5 @@
-"""Records of an organization: audit events and API keys."""
+"""Records of an organization: audit events, who made them (accounts and API keys), and API
+keys."""
 
 from datetime import datetime
 from typing import Self
@@ -6,16 +7,75 @@ from typing import Self
 import strawberry
 from strawberry.scalars import JSON
 
-from models import audit, credentials
-from schema.ids import encode
+from models import audit, credentials, directory
+from models.enums import AccountType, ActorKind
+from permissions.errors import BadUserInput
+from schema.ids import encode, parse
 from schema.node import Node
+
+# The node type whose global id names an actor of each kind: AuditActor.id, auditLog(actorId).
+ACTOR_NODE_TYPES: dict[ActorKind, str] = {ActorKind.ACCOUNT: "Account", ActorKind.API_KEY: "ApiKey"}
+
+
+def actor_ref(global_id: str | None) -> tuple[ActorKind, int] | None:
+    """auditLog(actorId): the kind and key of an Account's or an ApiKey's id."""
+    if global_id is None:
+        return None
+    type_name, pk = parse(global_id)
+    for kind, node_type in ACTOR_NODE_TYPES.items():
+        if node_type == type_name:
+            return kind, pk
+    raise BadUserInput("actorId must be the id of an Account or an ApiKey.")
+
+
+@strawberry.type(
+    description="A person's identity, one per email, across organizations. Its owner reads it "
+    "(viewer.account, node); an organization sees the account's entry in its directory (User)."
+)
+class Account(Node):
+    row: strawberry.Private[directory.Account]
+    email: str
+    display_name: str
+    account_type: AccountType
+
+    @classmethod
+    def of(cls, row: directory.Account) -> Self:
+        return cls(
+            id=strawberry.ID(encode("Account", row.id)),
+            row=row,
+            email=row.email,
+            display_name=row.display_name,
+            account_type=row.account_type,
+        )
+
+
+@strawberry.type(description="Who made a change (R-AUDIT-1): its kind, its id, its name then.")
+class AuditActor:
+    kind: ActorKind
+    id: strawberry.ID | None = strawberry.field(
+        description="Global id of the Account (kind ACCOUNT) or the ApiKey (API_KEY) that acted; "
+        "filter the log by it with auditLog(actorId). Null only for actors deleted before the "
+        "log kept ids."
+    )
+    display_name: str = strawberry.field(
+        description="The account's email, or the API key's name, when it acted."
+    )
+
+    @classmethod
+    def of(cls, row: audit.AuditEvent) -> Self:
+        kind = ActorKind(row.actor_kind)
+        pk = row.actor_id
+        global_id = None if pk is None else strawberry.ID(encode(ACTOR_NODE_TYPES[kind], pk))
+        return cls(kind=kind, id=global_id, display_name=row.actor_label)
 
 
 @strawberry.type(description="One change in the audit log (R-AUDIT-1).")
 class AuditEvent(Node):
     row: strawberry.Private[audit.AuditEvent]
     action: str
-    actor: str = strawberry.field(description="Email of the account, or api-key:<name>.")
+    actor: AuditActor = strawberry.field(
+        description="Who made it: an account or an API key, by kind and id (never by name)."
+    )
     target_type: str
     target_id: strawberry.ID
     before: JSON | None
@@ -31,7 +91,7 @@ class AuditEvent(Node):
             id=strawberry.ID(encode("AuditEvent", row.id)),
             row=row,
             action=row.action,
-            actor=row.actor_label,
+            actor=AuditActor.of(row),
             target_type=row.target_type,
             target_id=strawberry.ID(target or row.target_id),
             before=JSON(row.before),

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from models.directory import Account, OrgUser
-from models.enums import AccountType, AdminRole, Experience
+from models.enums import AccountType, ActorKind, AdminRole, Experience
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.auth import issue_personal_token
-from permissions.principal import Principal
+from permissions.principal import Actor, Principal
 from resolvers import admin_roles, directory, organizations
 from resolvers.context import Context
 from schema.ids import encode
@@ -31,7 +31,8 @@ async def token(person: Account) -> str:
 
 
 def acting(person: Account) -> Context:
-    return Context(principal=Principal(label=person.email, account_id=person.id), request_id="test")
+    actor = Actor(ActorKind.ACCOUNT, person.id, person.email)
+    return Context(principal=Principal(actor=actor, account_id=person.id), request_id="test")
 
 
 @dataclass

@@ -117,6 +117,13 @@ TEMPLATES: list[Template] = [
         userId=USER,
         productInstanceId=JIRA,
     ),
+    query(
+        "Organization.auditLog",
+        "query ($id: ID!, $actorId: ID) { organization(id: $id) { "
+        "auditLog(actorId: $actorId) { totalCount } } }",
+        id=ORG,
+        actorId=Of("api_key"),
+    ),
     *(
         query("Viewer.can", CAN % '"view_users_in_organization"', scopeId=scope)
         for scope in (ORG, SITE, INSTANCE, GROUP, USER)

@@ -50,6 +50,7 @@ SHARED = {
 }
 # The table of each node type: node(id) is tried on every row of B of each.
 NODE_TABLES = {
+    "Account": "account",
     "Organization": "organization",
     "Site": "site",
     "ProductInstance": "product_instance",

@@ -172,7 +172,8 @@ async def isolation(api: GraphQLClient) -> Isolation:
     b.ids["both"] = invited["user"]["id"]
     asked = await b.call("requestProductAccess", both_token, productInstanceId=b.ids["instance"])
     b.ids["own_request"] = asked["accessRequest"]["id"]
-    seen = ("organization", "site", "jira", "instance", "both", "own_request")
+    b.ids["own_account"] = encode("Account", both.id)  # B's directory holds it too
+    seen = ("organization", "site", "jira", "instance", "both", "own_request", "own_account")
     nodes = frozenset(b.ids[name] for name in seen)
     own_groups = await _groups_of(b, b.ids["both"], both_token)
     return Isolation(a, b, nodes, nodes.union(own_groups))

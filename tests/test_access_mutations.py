@@ -303,7 +303,7 @@ async def test_grant_product_access_is_forbidden_to_a_plain_member_and_a_read_on
     key = await api_key(world.org, name="writer")  # acts as organization admin (R-KEY-1)
     result = await mutate(api, "grantProductAccess", key, user, world.jira)
     assert payload(result, "grantProductAccess")["errors"] == []
-    assert (await events(world, "group.member_add"))[-1].actor_label == "api-key:writer"
+    assert (await events(world, "group.member_add"))[-1].actor_label == "writer"
 
 
 async def test_an_original_trusted_user_grants_their_sites_products_r_role_13(

@@ -19,12 +19,12 @@ from models.access_settings import AccessRequest
 from models.admin_role import RoleAssignment
 from models.audit import AuditEvent
 from models.directory import OrgUser
-from models.enums import AdminRole, Experience, UserStatus
+from models.enums import ActorKind, AdminRole, Experience, UserStatus
 from models.group import DefaultGroup, Group, GroupMembership
 from models.product import ProductInstance
 from permissions.engine import decide
 from permissions.matrix import TargetKind
-from permissions.principal import Assignment, Principal
+from permissions.principal import Actor, Assignment, Principal
 from permissions.reach import MAKE_PRODUCT_ADMIN, decide_entry
 from permissions.targets import Target
 from resolvers import access, group_members, groups, organizations
@@ -557,13 +557,15 @@ def test_an_organization_scope_allows_every_entry_of_any_diff(
     organization = Target(TargetKind.ORGANIZATION, 1, experience)
     if who == "org_admin":
         principal = Principal(
-            label="admin@example.com",
+            actor=Actor(ActorKind.ACCOUNT, 1, "admin@example.com"),
             account_id=1,
             memberships={1: (7, UserStatus.ACTIVE)},
             assignments=(Assignment(1, AdminRole.ORG_ADMIN, 1),),
         )
     else:
-        principal = Principal(label="api-key:k", api_key_id=1, api_key_organization_id=1)
+        principal = Principal(
+            actor=Actor(ActorKind.API_KEY, 1, "k"), api_key_id=1, api_key_organization_id=1
+        )
     assert decide(principal, feature, organization).allowed
     assert decide(principal, MAKE_PRODUCT_ADMIN, organization).allowed
     for site, instance in ((1, 1), (2, 5)):
@@ -577,7 +579,7 @@ def test_an_organization_scope_allows_every_entry_of_any_diff(
 
 def test_an_entry_outside_the_actors_products_cites_r_reach_1() -> None:
     principal = Principal(
-        label="uaa@example.com",
+        actor=Actor(ActorKind.ACCOUNT, 1, "uaa@example.com"),
         account_id=2,
         memberships={1: (9, UserStatus.ACTIVE)},
         assignments=(Assignment(1, AdminRole.USER_ACCESS_ADMIN, 5),),

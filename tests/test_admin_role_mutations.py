@@ -186,7 +186,7 @@ async def test_an_api_key_makes_site_admins_with_the_org_admin_rights_r_key_1(
     )
     assert payload(result, "assignAdminRole")["errors"] == []
     event = await AuditEvent.get(action="admin_role.assign", target_id=str(user.id))
-    assert (event.actor_label, event.rule) == ("api-key:integration", "make_site_admin")
+    assert (event.actor_label, event.rule) == ("integration", "make_site_admin")
 
 
 # assignAdminRole: domain refusals

@@ -12,12 +12,12 @@ from tests.graphql_client import GraphQLClient, Result
 
 LOG = """
 query ($org: ID!, $first: Int, $after: String, $action: String, $actor: String,
-       $since: DateTime, $until: DateTime) {
+       $actorId: ID, $since: DateTime, $until: DateTime) {
   organization(id: $org) {
     auditLog(first: $first, after: $after, action: $action, actor: $actor,
-             since: $since, until: $until) {
+             actorId: $actorId, since: $since, until: $until) {
       totalCount pageInfo { hasNextPage endCursor }
-      edges { node { action actor rule createdAt } }
+      edges { node { action actor { kind id displayName } rule createdAt } }
     }
   }
 }
@@ -73,17 +73,29 @@ async def test_filter_by_exact_action_and_by_prefix(api: GraphQLClient) -> None:
     assert actions(await log(api, world, action="nothing.like.this")) == []
 
 
-async def test_filter_by_actor_account_or_api_key(api: GraphQLClient) -> None:
+async def test_filter_by_actor_id_of_an_account_or_an_api_key(api: GraphQLClient) -> None:
     world = await a_busy_org(api)
-    by_key = (await log(api, world, actor="api-key:sync")).ok()["organization"]["auditLog"]
-    assert [e["node"]["action"] for e in by_key["edges"]] == ["site.create"]
-    assert by_key["totalCount"] == 1
-    by_admin = await log(api, world, actor=world.admin.email.upper())  # emails: any case
+    key = await ApiKey.get(name="sync")
+    by_key = await log(api, world, actorId=gid("ApiKey", key.id))
+    edges = by_key.ok()["organization"]["auditLog"]["edges"]
+    assert [(e["node"]["action"], e["node"]["actor"]) for e in edges] == [
+        ("site.create", {"kind": "API_KEY", "id": gid("ApiKey", key.id), "displayName": "sync"})
+    ]
+    admin = gid("Account", world.admin.id)
+    by_admin = await log(api, world, actorId=admin)
     assert "site.create" in actions(by_admin)
     assert all(
-        e["node"]["actor"] == world.admin.email
+        e["node"]["actor"] == {"kind": "ACCOUNT", "id": admin, "displayName": world.admin.email}
         for e in by_admin.ok()["organization"]["auditLog"]["edges"]
     )
+
+
+async def test_the_deprecated_actor_filter_matches_the_name_it_had(api: GraphQLClient) -> None:
+    world = await a_busy_org(api)
+    by_key = (await log(api, world, actor="sync")).ok()["organization"]["auditLog"]
+    assert [e["node"]["action"] for e in by_key["edges"]] == ["site.create"]
+    by_admin = await log(api, world, actor=world.admin.email.upper())  # emails: any case
+    assert "site.create" in actions(by_admin)
 
 
 async def test_filter_by_time_range(api: GraphQLClient) -> None:
@@ -115,3 +127,7 @@ async def test_bad_filters_are_refused(api: GraphQLClient) -> None:
     assert naive.codes == ["BAD_USER_INPUT"]
     assert (await log(api, world, action="")).codes == ["BAD_USER_INPUT"]
     assert (await log(api, world, actor="x" * 300)).codes == ["BAD_USER_INPUT"]
+    not_an_actor = gid("Organization", world.org.id)
+    assert (await log(api, world, actorId=not_an_actor)).codes == ["BAD_USER_INPUT"]
+    for nobody in (gid("ApiKey", 999_999), gid("Account", 999_999)):
+        assert (await log(api, world, actorId=nobody)).codes == ["NOT_FOUND"]

@@ -12,7 +12,7 @@ import pytest
 from models.audit import AuditEvent
 from models.credentials import ApiKey, PersonalToken
 from models.directory import OrgUser
-from models.enums import AccountType, AdminRole, UserStatus
+from models.enums import AccountType, ActorKind, AdminRole, UserStatus
 from models.group import Group
 from models.organization import Organization, Site
 from permissions.auth import API_KEY_KIND, hash_secret, new_secret
@@ -38,7 +38,9 @@ mutation ($org: ID!, $name: String!) {
 JSON_HEADERS = {"content-type": "application/json"}
 AUDIT_REQUEST_IDS = """
 query ($org: ID!) {
-  organization(id: $org) { auditLog(first: 5) { edges { node { action actor requestId } } } }
+  organization(id: $org) {
+    auditLog(first: 5) { edges { node { action actor { kind displayName } requestId } } }
+  }
 }
 """
 
@@ -264,11 +266,17 @@ async def test_a_read_write_api_key_creates_a_site_audited_as_the_key_r_key_1(
     assert site.organization_id == world.org.id
     event = await AuditEvent.get(action="site.create", target_id=str(site.id))
     key_row = await ApiKey.get(name="provisioner")
-    assert event.actor_label == "api-key:provisioner"
-    assert (event.actor_account_id, event.actor_api_key_id) == (None, key_row.id)
+    assert (event.actor_kind, event.actor_id, event.actor_label) == (
+        ActorKind.API_KEY,
+        key_row.id,
+        "provisioner",
+    )
     log = await api(AUDIT_REQUEST_IDS, {"org": gid("Organization", world.org.id)}, key)
     newest = log.ok()["organization"]["auditLog"]["edges"][0]["node"]
-    assert (newest["action"], newest["actor"]) == ("site.create", "api-key:provisioner")
+    assert (newest["action"], newest["actor"]) == (
+        "site.create",
+        {"kind": "API_KEY", "displayName": "provisioner"},
+    )
 
 
 async def test_an_api_key_of_one_organization_gets_not_found_for_another_r_key_1(

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from schema.ids import parse
 from tests.servers import cli as _cli
 from tests.servers import server as _server
 
@@ -28,7 +29,7 @@ def _post(
 
 def test_cli_token_works_against_the_real_server(server_env: dict[str, str]) -> None:
     account_id = _cli(server_env, "user", "create", "--email", "e2e@example.com", "--name", "E2E")
-    assert account_id.isdigit()
+    assert parse(account_id)[0] == "Account"  # a global id the API accepts (issue 13.19)
     token = _cli(server_env, "token", "create", "--email", "e2e@example.com")
     with _server(server_env) as base:
         created = _post(

@@ -49,7 +49,7 @@ query Everything {
       }
       groups(first: 20) { edges { node { name members(first: 5) { edges { node { email } } } } } }
       admins(first: 20) { edges { node { role scope { __typename } user { email } } } }
-      auditLog(first: 5) { edges { node { action actor rule targetType } } }
+      auditLog(first: 5) { edges { node { action actor { kind id displayName } rule targetType } } }
     }
   }
 }

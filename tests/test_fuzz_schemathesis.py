@@ -31,7 +31,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 from schemathesis.graphql import nodes
 
-from portcullis.settings import Settings
+from portcullis.settings import Limits, Settings
 from schema.app import create_app
 from schema.app import schema as live_schema
 from tests.fuzz_support import (
@@ -50,7 +50,12 @@ EXAMPLES = 60  # drawn per root field (times PORTCULLIS_FUZZ_SCALE); duplicates 
 FLOOR = 10  # distinct cases per root field below which the run is broken, not lucky
 
 APP = create_app(
-    Settings(database_url="sqlite://:memory:", graphiql=False, log_level="warning"),
+    Settings(
+        database_url="sqlite://:memory:",
+        graphiql=False,
+        log_level="warning",
+        limits=Limits(anonymous_introspection=True),  # schemathesis introspects without a token
+    ),
     manage_database=False,
 )
 SCHEMA = schemathesis.graphql.from_asgi("/graphql", APP)

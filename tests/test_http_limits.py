@@ -179,3 +179,35 @@ async def test_graphiql_switched_off_is_not_found(database: str) -> None:
         query = await api.http.post("/graphql", json=TYPENAME)
     assert page.status_code == 404
     assert query.json() == {"data": {"__typename": "Query"}}
+
+
+def _send_whole_then_read(server: str, head: bytes, body: bytes) -> bytes:
+    """What most clients do: send the whole request, then read the answer (issue 13.20)."""
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as raw:
+        raw.sendall(head + body)  # a reset while sending raises here
+        answer = b""
+        while received := raw.recv(65536):
+            answer += received
+            if b"REQUEST_TOO_LARGE" in answer:
+                break
+    return answer
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_20_mb_body_sent_whole_before_reading_gets_its_413(server: str, chunked: bool) -> None:
+    """The refused body is read and thrown away before the answer ends, so the client is not
+    reset while it is still sending (it was: the socket was closed with 20 MB unread)."""
+    body = b"x" * (20 * 1024 * 1024)
+    head = b"POST /graphql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    head += b"Content-Type: application/json\r\n"
+    if chunked:
+        size = 1024 * 1024
+        pieces = [body[i : i + size] for i in range(0, len(body), size)]
+        body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+        head += b"Transfer-Encoding: chunked\r\n\r\n"
+    else:
+        head += f"Content-Length: {len(body)}\r\n\r\n".encode()
+    answer = _send_whole_then_read(server, head, body)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b'"code":"REQUEST_TOO_LARGE"' in answer

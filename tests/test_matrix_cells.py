@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import yaml
 
-from models.enums import Experience, UserStatus
+from models.enums import ActorKind, Experience, UserStatus
 from models.group import Group
 from permissions.engine import decide
 from permissions.matrix import MATRIX_FILE, ROLE_IDS, TargetKind
-from permissions.principal import Assignment, Principal
+from permissions.principal import Actor, Assignment, Principal
 from permissions.targets import Target
 from resolvers import groups, organizations
 from tests import factories
@@ -197,7 +197,7 @@ def questions(experience: str) -> list[tuple[dict[str, Any], str, Place]]:
 
 def principal(held: Held) -> Principal:
     return Principal(
-        label=f"{named(held)}@example.com",
+        actor=Actor(ActorKind.ACCOUNT, 1, f"{named(held)}@example.com"),
         account_id=1,
         memberships={ORG: (HOLDER, UserStatus.ACTIVE)},
         assignments=tuple(Assignment(ORG, ROLE_IDS[role], scope) for role, scope in held),

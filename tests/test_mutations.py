@@ -8,7 +8,7 @@ from typing import Any
 from models.audit import AuditEvent
 from models.credentials import ApiKey
 from models.directory import Account, OrgUser
-from models.enums import AccountType, AdminRole, Experience
+from models.enums import AccountType, ActorKind, AdminRole, Experience
 from models.group import GroupMembership
 from models.organization import Organization, Site
 from permissions.auth import API_KEY_KIND, new_secret
@@ -80,7 +80,9 @@ query ($org: ID!, $first: Int!) {
   organization(id: $org) {
     auditLog(first: $first) {
       totalCount
-      edges { node { id action actor targetType targetId rule requestId createdAt } }
+      edges { node {
+        id action actor { kind id displayName } targetType targetId rule requestId createdAt
+      } }
     }
   }
 }
@@ -177,13 +179,16 @@ async def test_create_organization_writes_audit_events_with_actor_and_rule_r_aud
         "group.create",
         "group.member_add",
     }
-    assert {e["actor"] for e in events} == {"founder@example.com"}
+    assert {(e["actor"]["kind"], e["actor"]["displayName"]) for e in events} == {
+        ("ACCOUNT", "founder@example.com")
+    }
+    assert {e["actor"]["id"] for e in events} == {gid("Account", person.id)}
     assert {e["rule"] for e in events} == {"R-ROLE-1"}
     created = next(e for e in events if e["action"] == "organization.create")
     assert created["targetType"] == "Organization"
     assert created["targetId"] == org_id
     rows = await AuditEvent.filter(action="organization.create")
-    assert [(r.actor_account_id, r.actor_api_key_id) for r in rows] == [(person.id, None)]
+    assert [(r.actor_kind, r.actor_id) for r in rows] == [(ActorKind.ACCOUNT, person.id)]
 
 
 async def test_create_organization_defaults_to_centralized_without_government_cloud(
@@ -686,7 +691,11 @@ async def test_audit_log_is_newest_first_for_the_org_admin_r_audit_1(api: GraphQ
     assert [e["id"] for e in events] == [gid("AuditEvent", r.id) for r in rows]
     assert events[0]["action"] == "site.create"
     assert events[0]["targetId"] == site_id
-    assert events[0]["actor"] == world.admin.email
+    assert events[0]["actor"] == {
+        "kind": "ACCOUNT",
+        "id": gid("Account", world.admin.id),
+        "displayName": world.admin.email,
+    }
     assert events[-1]["action"] == "organization.create"
     stamps = [datetime.fromisoformat(e["createdAt"]) for e in events]
     assert stamps == sorted(stamps, reverse=True)

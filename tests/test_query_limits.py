@@ -147,8 +147,11 @@ async def test_introspection_switched_off_is_introspection_disabled(
 
 
 @pytest.mark.parametrize("query", INTROSPECTION)
-async def test_introspection_is_on_by_default(api: GraphQLClient, query: str) -> None:
-    assert (await api(query)).ok()
+async def test_introspection_is_on_by_default_for_callers_signed_in(
+    api: GraphQLClient, query: str
+) -> None:
+    world = await factories.world()
+    assert (await api(query, token=world.admin_token)).ok()
 
 
 async def test_field_suggestions_only_for_callers_signed_in(api: GraphQLClient) -> None:

@@ -56,6 +56,9 @@ PUBLIC: dict[str, str] = {
     "Mutation.requestProductAccess": "no matrix feature (API.md): a member, or an account whose "
     "email domain was approved (R-ACCESS-10); its own finder answers NOT_FOUND to anyone else",
     "Viewer.apiKey": OWN_DATA,
+    "Viewer.account": OWN_DATA,
+    "AuditEvent.actor": "a part of the event (kind, id and name kept on its row), read with it "
+    "under view_org_audit_log",
     "Viewer.organizations": OWN_DATA,
     "Viewer.can": OWN_DATA + "; the engine's own decision about the caller",
     "Viewer.users": OWN_DATA,

@@ -14,6 +14,7 @@ VARIABLES = {
     "PORTCULLIS_BATCHING": ("batching", "yes", True),
     "PORTCULLIS_MAX_BATCH": ("max_batch", "4", 4),
     "PORTCULLIS_INTROSPECTION": ("introspection", "0", False),
+    "PORTCULLIS_ANONYMOUS_INTROSPECTION": ("anonymous_introspection", "1", True),
 }
 
 
