@@ -55,6 +55,8 @@ PUBLIC: dict[str, str] = {
     "Mutation.createOrganization": "any signed-in account, R-ROLE-1; Authenticated",
     "Mutation.requestProductAccess": "no matrix feature (API.md): a member, or an account whose "
     "email domain was approved (R-ACCESS-10); its own finder answers NOT_FOUND to anyone else",
+    "Mutation.signIn": "public: the one-time code is the credential; rate limited by address "
+    "like every call without a valid credential",
     "Viewer.apiKey": OWN_DATA,
     "Viewer.organizations": OWN_DATA,
     "Viewer.can": OWN_DATA + "; the engine's own decision about the caller",
