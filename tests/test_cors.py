@@ -6,9 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.async_api import Route, async_playwright
 
 from portcullis.settings import SettingsError, load_console
-from tests import factories
+from tests import browser, factories
 from tests.servers import env_on, server
 
 CONSOLE = "https://console.example.com"
@@ -108,3 +109,55 @@ def test_origins_are_read_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_console().cors_origins == (CONSOLE, "http://[::1]:3000")
     monkeypatch.setenv("PORTCULLIS_CORS_ORIGINS", "")
     assert load_console().cors_origins == ()
+
+
+CALL_FROM_THE_PAGE = """
+async ([url, token]) => {
+  try {
+    const answer = await fetch(url, {
+      method: "POST",
+      headers: {"Content-Type": "application/json", "Authorization": "Bearer " + token},
+      body: JSON.stringify({query: "{ viewer { email } }"}),
+    });
+    return {status: answer.status, body: await answer.json(),
+            requestId: answer.headers.get("X-Request-Id")};
+  } catch (error) {
+    return {blocked: String(error)};
+  }
+}
+"""
+
+
+async def test_a_page_on_a_listed_origin_calls_the_api_in_chromium(base: str) -> None:
+    """A real browser makes the preflight and enforces the answer; the pages of both origins
+    are served by the test itself (the network is off)."""
+    chromium = browser.chromium()
+    world = await factories.world()
+    async with async_playwright() as playwright:
+        chrome = await playwright.chromium.launch(executable_path=str(chromium), args=browser.ARGS)
+        try:
+            # Chromium asks the user before a page reaches this machine (Local Network Access);
+            # the test says yes, so that only CORS decides.
+            context = await chrome.new_context(permissions=["local-network-access"])
+            page = await context.new_page()
+
+            async def console_page(route: Route) -> None:
+                await route.fulfill(status=200, content_type="text/html", body="<p>console</p>")
+
+            await page.route(f"{CONSOLE}/**", console_page)
+            await page.route(f"{ELSEWHERE}/**", console_page)
+            await page.goto(f"{CONSOLE}/")
+            allowed = await page.evaluate(
+                CALL_FROM_THE_PAGE, [f"{base}/graphql", world.admin_token]
+            )
+            await page.goto(f"{ELSEWHERE}/")
+            blocked = await page.evaluate(
+                CALL_FROM_THE_PAGE, [f"{base}/graphql", world.admin_token]
+            )
+        finally:
+            await chrome.close()
+    assert "blocked" not in allowed, allowed
+    assert allowed["status"] == 200
+    assert allowed["body"] == {"data": {"viewer": {"email": world.admin.email}}}
+    assert allowed["requestId"]  # an exposed header
+    assert "Failed to fetch" in blocked["blocked"]

@@ -3,16 +3,12 @@ this service, at pinned versions. In headless Chromium with every other host unr
 editor appears, a sign-in link signs the page in, and a query runs; no request leaves for
 another host.
 
-The browser is the system's Chromium (/usr/bin/chromium, installed by .ci/run), driven with
-Playwright for Python; Playwright's own browser downloads are never used. Without Chromium the
-browser test is skipped, except on CI (CI=true), where it fails.
+The browser: tests/browser.py.
 """
 
 import hashlib
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,11 +17,9 @@ from playwright.async_api import async_playwright
 
 from resolvers import sign_in
 from schema.graphiql import ASSETS, PINNED
-from tests import factories
+from tests import browser, factories
 from tests.servers import env_on, server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ON_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 # The files of schema/graphiql_assets/, as npm publishes them (README.md there).
 SHA256 = {
     "graphiql-3.8.3.min.js": "22faab94067b695e5f7959619fbe686ebcc8955002a0c97d986bcbba4ad4bc2c",
@@ -37,17 +31,6 @@ SHA256 = {
         "21758ed084cd0e37e735722ee4f3957ea960628a29dfa6c3ce1a1d47a2d6e4f7"
     ),
 }
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    # The network off: every host but this machine's loopback is unreachable.
-    "--proxy-server=http://127.0.0.1:9",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 
 def test_the_page_loads_only_files_of_this_service(database: str) -> None:
@@ -86,18 +69,8 @@ def test_without_graphiql_there_is_no_page_and_no_files(database: str) -> None:
         assert httpx.get(f"{base}/graphiql/start.js").status_code == 404
 
 
-@pytest.fixture
-def chromium() -> Path:
-    if CHROMIUM.exists():
-        return CHROMIUM
-    if ON_CI:
-        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium); required on CI")
-
-
-async def test_graphiql_works_in_chromium_with_the_network_off(
-    database: str, chromium: Path
-) -> None:
+async def test_graphiql_works_in_chromium_with_the_network_off(database: str) -> None:
+    chromium = browser.chromium()
     world = await factories.world()
     code = await sign_in.issue_code(
         world.admin,
@@ -109,11 +82,11 @@ async def test_graphiql_works_in_chromium_with_the_network_off(
     complaints: list[str] = []
     with server(env_on(database)) as base:
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=str(chromium), args=BROWSER_ARGS
+            chrome = await playwright.chromium.launch(
+                executable_path=str(chromium), args=browser.ARGS
             )
             try:
-                page = await browser.new_page()
+                page = await chrome.new_page()
                 page.on("request", lambda request: requested.append(request.url))
                 page.on(
                     "console",
@@ -128,11 +101,11 @@ async def test_graphiql_works_in_chromium_with_the_network_off(
                 await page.locator("button.graphiql-execute-button").click()
                 result = page.locator(".result-window").filter(has_text=world.admin.email)
                 await result.wait_for(timeout=60_000)
-                probe = await browser.new_page()  # the network is off indeed
+                probe = await chrome.new_page()  # the network is off indeed
                 with pytest.raises(PlaywrightError, match="net::ERR_"):
                     await probe.goto("https://unpkg.com/react@18.2.0/umd/react.production.min.js")
             finally:
-                await browser.close()
+                await chrome.close()
     assert len(requested) >= 6  # the page, its five files, GraphQL requests
     assert [url for url in requested if not url.startswith(f"{base}/")] == []
     assert not [c for c in complaints if "Content Security Policy" in c], complaints
