@@ -9,9 +9,11 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
+from models.directory import Account
 from portcullis import token_cli
 from portcullis.db import close_database, migrate
-from portcullis.settings import load_settings
+from portcullis.settings import Console, load_settings
+from resolvers import sign_in
 from resolvers.directory import create_account
 from resolvers.errors import DomainError
 
@@ -107,7 +109,7 @@ async def _demo(as_json: bool) -> int:
     settings = load_settings()
     lifetime, console = settings.token_lifetime, settings.console
     tokens, api_key = await load_demo(lifetime)
-    links = {t.email: await demo_link(t.email, lifetime) for t in tokens}
+    links = {t.email: await demo_link(t.email, lifetime, console) for t in tokens}
     if as_json:
         print(
             json.dumps(
@@ -137,12 +139,8 @@ async def _demo(as_json: bool) -> int:
     return 0
 
 
-async def demo_link(email: str, lifetime: timedelta | None) -> str:
+async def demo_link(email: str, lifetime: timedelta | None, console: Console) -> str:
     """A one-time sign-in link for a demo account (resolvers/sign_in.py)."""
-    from models.directory import Account
-    from resolvers import sign_in
-
-    console = load_settings().console
     account = await Account.get(email=email)
     code = await sign_in.issue_code(
         account,

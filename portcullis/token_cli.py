@@ -94,9 +94,10 @@ async def _create_link(email: str, name: str, chosen: timedelta | None) -> int:
         account, token_name=name, token_lifetime=chosen, code_lifetime=console.sign_in_code_lifetime
     )
     print(sign_in.link(console.sign_in_url, code))  # alone on stdout, for scripts
+    token = "never expires" if chosen is None else f"expires {chosen} (h:mm:ss) after sign-in"
     print(
         f"open it within {_minutes(console.sign_in_code_lifetime)}; it works once and gives a "
-        f"personal token that {'never expires' if chosen is None else 'expires in ' + str(chosen)}",
+        f"personal token that {token}",
         file=sys.stderr,
     )
     return 0

@@ -204,8 +204,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     if settings.count_sql:
         routes.append(_sql_count_route())
     middleware = [
-        *over_http.cors(settings.console.cors_origins),
-        Middleware(RequestIdMiddleware),  # outermost: refusals below carry the request id too
+        *over_http.cors(settings.console.cors_origins),  # when on: every answer gets CORS
+        Middleware(RequestIdMiddleware),  # refusals below carry the request id too
         Middleware(DatabaseOutageMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
     ]

@@ -13,6 +13,7 @@
 - Every answer that is not 200 is a JSON body with `errors[].extensions.code`.
 """
 
+import logging
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -34,6 +35,7 @@ from schema.http import error_response
 from schema.http_limits import LimitedGraphQL, RequestRefused
 from schema.persisted import Documents
 
+log = logging.getLogger("portcullis")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # Request errors that are answered 200 under both media types: Apollo's clients take a 400 as
@@ -183,7 +185,10 @@ class GraphQLOverHttp(LimitedGraphQL):
                 raise Refused(405, "METHOD_NOT_ALLOWED", message, {"Allow": "POST"}) from error
             raise
         if found.register and context.principal is not None and not is_request_error(result):
-            await self.documents.register(found)
+            try:
+                await self.documents.register(found)
+            except Exception as error:  # the operation ran (a mutation committed): answer it
+                log.warning("request %s: document not registered: %r", context.request_id, error)
         return result
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
