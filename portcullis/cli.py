@@ -7,10 +7,13 @@ import gc
 import json
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
+from models.directory import Account
 from portcullis import token_cli
 from portcullis.db import close_database, migrate
-from portcullis.settings import load_settings
+from portcullis.settings import Console, load_settings
+from resolvers import sign_in
 from resolvers.directory import create_account
 from resolvers.errors import DomainError
 from schema.ids import encode
@@ -106,15 +109,30 @@ async def _user_create(email: str, name: str) -> int:
 async def _demo(as_json: bool) -> int:
     from portcullis.demo import load_demo
 
-    lifetime = load_settings().token_lifetime
+    settings = load_settings()
+    lifetime, console = settings.token_lifetime, settings.console
     tokens, api_key = await load_demo(lifetime)
+    links = {t.email: await demo_link(t.email, lifetime, console) for t in tokens}
     if as_json:
-        print(json.dumps({"tokens": {t.email: t.token for t in tokens}, "apiKey": api_key}))
+        print(
+            json.dumps(
+                {
+                    "tokens": {t.email: t.token for t in tokens},
+                    "apiKey": api_key,
+                    "signInLinks": links,
+                }
+            )
+        )
         return 0
     print(f"Demo data loaded. Personal tokens (shown once; {token_cli.validity(lifetime)}):\n")
     for t in tokens:
         print(f"  {t.email:<24} {t.holds}\n      {t.token}")
     print(f"\nAPI key 'demo-integration' of Acme Corp:\n      {api_key}\n")
+    minutes = int(console.sign_in_code_lifetime.total_seconds() // 60)
+    print(f"Or sign in to GraphiQL by opening a link (each works once, for {minutes} min):\n")
+    for email, url in links.items():
+        print(f"  {email:<24} {url}")
+    print()
     body = json.dumps({"query": EXAMPLE_QUERY})
     print("Start the API with `portcullis serve`, open http://127.0.0.1:8000/graphql, or:\n")
     print(
@@ -122,6 +140,18 @@ async def _demo(as_json: bool) -> int:
         f"    -H 'Authorization: Bearer {tokens[0].token}' \\\n    -d '{body}'"
     )
     return 0
+
+
+async def demo_link(email: str, lifetime: timedelta | None, console: Console) -> str:
+    """A one-time sign-in link for a demo account (resolvers/sign_in.py)."""
+    account = await Account.get(email=email)
+    code = await sign_in.issue_code(
+        account,
+        token_name="demo sign-in",
+        token_lifetime=lifetime,
+        code_lifetime=console.sign_in_code_lifetime,
+    )
+    return sign_in.link(console.sign_in_url, code)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ DEFAULT_SQLITE_PATH = Path("data") / "portcullis.sqlite3"
 DEFAULT_TOKEN_LIFETIME = "90d"
 DEFAULT_RATE_LIMIT = "600"
 DEFAULT_RATE_WINDOW = "60s"
+DEFAULT_SIGN_IN_URL = "http://127.0.0.1:8000/graphql"
+DEFAULT_SIGN_IN_CODE_LIFETIME = "10m"
+DOCUMENT_MODES = ("any", "trusted")
+_ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?$|^\*$")
 NEVER = "never"
 _YES = ("1", "true", "yes")
 _NO = ("0", "false", "no")
@@ -51,6 +55,19 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Console:
+    """What a browser console needs (docs/http-api.md): the origins that may call the API
+    (CORS), which documents are answered (`any`, or only a manifest's: `trusted`), and where a
+    one-time sign-in link points and how long its code lives."""
+
+    cors_origins: tuple[str, ...] = ()  # empty: no cross-origin calls
+    documents: str = "any"
+    manifest: Path | None = None
+    sign_in_url: str = DEFAULT_SIGN_IN_URL
+    sign_in_code_lifetime: timedelta = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     graphiql: bool
@@ -59,6 +76,7 @@ class Settings:
     rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
     token_lifetime: timedelta | None = None  # None: personal tokens never expire
     limits: Limits = field(default_factory=Limits)
+    console: Console = field(default_factory=Console)
 
 
 def load_settings() -> Settings:
@@ -73,6 +91,49 @@ def load_settings() -> Settings:
             "PORTCULLIS_TOKEN_LIFETIME",
         ),
         limits=load_limits(),
+        console=load_console(),
+    )
+
+
+def load_console() -> Console:
+    origins = tuple(
+        o.strip().rstrip("/")
+        for o in os.environ.get("PORTCULLIS_CORS_ORIGINS", "").split(",")
+        if o.strip()
+    )
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise SettingsError(
+                f"PORTCULLIS_CORS_ORIGINS: {origin!r} is not an origin: write "
+                "scheme://host[:port] (e.g. https://console.example.com), or *"
+            )
+    documents = os.environ.get("PORTCULLIS_DOCUMENTS", "any").strip().lower() or "any"
+    if documents not in DOCUMENT_MODES:
+        raise SettingsError(
+            f"PORTCULLIS_DOCUMENTS must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}"
+        )
+    manifest_path = os.environ.get("PORTCULLIS_DOCUMENTS_MANIFEST", "").strip()
+    manifest = Path(manifest_path) if manifest_path else None
+    if documents == "trusted" and manifest is None:
+        raise SettingsError(
+            "PORTCULLIS_DOCUMENTS=trusted answers only a manifest's documents: "
+            "set PORTCULLIS_DOCUMENTS_MANIFEST to its path"
+        )
+    sign_in_url = os.environ.get("PORTCULLIS_SIGN_IN_URL", "").strip() or DEFAULT_SIGN_IN_URL
+    if not re.match(r"^https?://", sign_in_url) or "#" in sign_in_url:
+        raise SettingsError(
+            f"PORTCULLIS_SIGN_IN_URL must be an http(s) URL without a #fragment, not "
+            f"{sign_in_url!r}"
+        )
+    return Console(
+        cors_origins=origins,
+        documents=documents,
+        manifest=manifest,
+        sign_in_url=sign_in_url,
+        sign_in_code_lifetime=duration(
+            os.environ.get("PORTCULLIS_SIGN_IN_CODE_LIFETIME", DEFAULT_SIGN_IN_CODE_LIFETIME),
+            "PORTCULLIS_SIGN_IN_CODE_LIFETIME",
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from models.credentials import PersonalToken
 from models.directory import Account
 from permissions.auth import TOKEN_KIND, issue_personal_token, revoke_personal_token
 from portcullis.settings import NEVER, SettingsError, lifetime, load_settings
+from resolvers import sign_in
 
 Runner = Callable[[Awaitable[int]], int]
 _PREFIX = re.compile(rf"^(?:{TOKEN_KIND}_)?([0-9a-f]{{12}})(?:_.*)?$")
@@ -31,6 +32,12 @@ def add_commands(
         "--expires-in",
         metavar="DURATION",
         help=f"e.g. 30d or 12h, or '{NEVER}' (default: PORTCULLIS_TOKEN_LIFETIME, else 90d)",
+    )
+    create.add_argument(
+        "--link",
+        action="store_true",
+        help="print a one-time sign-in link instead (valid once, for "
+        "PORTCULLIS_SIGN_IN_CODE_LIFETIME, else 10m); opening it gives the token",
     )
     create.set_defaults(handler=lambda a: _create_command(a, run))
     listing = token.add_parser("list", help="an account's tokens: prefix, name, expiry, state")
@@ -52,6 +59,8 @@ def _create_command(args: argparse.Namespace, run: Runner) -> int:
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if args.link:
+        return run(_create_link(args.email, args.name, chosen))
     return run(_create(args.email, args.name, chosen))
 
 
@@ -74,6 +83,29 @@ async def _create(email: str, name: str, chosen: timedelta | None) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+async def _create_link(email: str, name: str, chosen: timedelta | None) -> int:
+    account = await _account(email)
+    if account is None:
+        return 2
+    console = load_settings().console
+    code = await sign_in.issue_code(
+        account, token_name=name, token_lifetime=chosen, code_lifetime=console.sign_in_code_lifetime
+    )
+    print(sign_in.link(console.sign_in_url, code))  # alone on stdout, for scripts
+    token = "never expires" if chosen is None else f"expires {chosen} (h:mm:ss) after sign-in"
+    print(
+        f"open it within {_minutes(console.sign_in_code_lifetime)}; it works once and gives a "
+        f"personal token that {token}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return f"{minutes} minutes" if minutes >= 2 else f"{int(span.total_seconds())} seconds"
 
 
 async def _list(email: str) -> int:

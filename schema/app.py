@@ -12,6 +12,7 @@ import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,14 +27,15 @@ from permissions.auth import authenticate
 from portcullis import outage, sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
-from schema import access_requests, nodes, rate_limit
+from schema import access_requests, graphiql, nodes, over_http, rate_limit
 from schema.document_cache import DocumentCache
 from schema.execution import FastLeavesExecutionContext
 from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates, RequireOperationName
 from schema.http import HttpMiddleware, error_response
-from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
+from schema.http_limits import BodyLimitMiddleware
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
+from schema.persisted import Documents
 from schema.query import Query
 
 log = logging.getLogger("portcullis")
@@ -123,7 +125,7 @@ def unavailable(request_id: str) -> JSONResponse:
     return error_response(503, outage.MESSAGE, outage.CODE, headers=retry, requestId=request_id)
 
 
-class GraphQLApp(LimitedGraphQL):
+class GraphQLApp(over_http.GraphQLOverHttp):
     def parse_json(self, data: str | bytes) -> Any:
         """strawberry answers 400 only to a JSONDecodeError: bytes that are not UTF-8
         (UnicodeDecodeError) or nesting deeper than Python's recursion limit (RecursionError)
@@ -152,6 +154,8 @@ class GraphQLApp(LimitedGraphQL):
         # An outage here, authenticating or counting the request: DatabaseOutageMiddleware.
         principal = await authenticate(authorization)
         await rate_limit.enforce(request, principal)
+        if authorization and principal is None:
+            raise over_http.invalid_credential()
         return Context(
             principal=principal,
             request_id=request_id,
@@ -197,16 +201,22 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
 
     limits = settings.limits
     graphql = GraphQLApp(schema, limits, graphql_ide="graphiql" if settings.graphiql else None)
+    graphql.documents = Documents.of(settings.console)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *graphiql.routes(settings.graphiql),
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
     middleware = [
-        Middleware(RequestIdMiddleware),  # outermost: refusals below carry the request id too
+        *over_http.cors(settings.console.cors_origins),  # when on: every answer gets CORS
+        Middleware(RequestIdMiddleware),  # refusals below carry the request id too
         Middleware(DatabaseOutageMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    errors = {StarletteHTTPException: over_http.http_error}
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=middleware, exception_handlers=errors
+    )
     return rate_limit.install(app, settings)

@@ -25,6 +25,8 @@ TABLES = [
     "user_access_setting",
     "api_key",
     "personal_token",
+    "sign_in_code",
+    "persisted_document",
     "role_assignment",
     "default_group",
     "group_product_role",

@@ -138,6 +138,7 @@ NO_ID = {
     "Query.viewer": "the caller itself; read deeply by test_isolation's walk",
     "Query.productCatalog": "public data, no organization's",
     "Query.roleMatrix": "public data, no organization's",
+    "Mutation.signIn": "takes a one-time code, not an id; gives a token of the code's own account",
 }
 NODE = {"Query.node": "every object of B, of every node type: test_isolation_reads"}
 

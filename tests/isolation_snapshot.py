@@ -40,6 +40,7 @@ OWNED: dict[str, str] = {
     "account": f"id IN ({_USERS}) OR id IN "
     "(SELECT account_id FROM access_request WHERE organization_id = ?)",
     "personal_token": f"account_id IN ({_USERS})",
+    "sign_in_code": f"account_id IN ({_USERS})",
     "mutation_receipt": f"principal IN ({_PRINCIPALS})",
 }
 # Tables holding no organization's rows, and why.
@@ -47,6 +48,8 @@ SHARED = {
     "product": "the product catalog, synced from models/catalog.yaml: no organization's",
     "rate_limit_counter": "requests per credential or address in the current window "
     "(README: Credentials and rate limits): every request counts, whoever it names",
+    "persisted_document": "GraphQL documents by their SHA-256 (docs/http-api.md): the text of "
+    "a query, no organization's data",
 }
 # The table of each node type: node(id) is tried on every row of B of each.
 NODE_TABLES = {

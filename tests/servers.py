@@ -120,3 +120,15 @@ def _wait_healthy(server: Server) -> None:
             pass
         assert time.monotonic() < deadline, "the server did not become healthy"
         time.sleep(0.2)
+
+
+def env_on(database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a server on the tests' own database (a SQLite file is shared between
+    processes too), so a test makes its data in-process (tests/factories.py) and reads the
+    server's writes back; `settings` are PORTCULLIS_ variables."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PORTCULLIS_LOG_LEVEL": "warning",
+        **settings,
+    }

@@ -98,7 +98,8 @@ async def test_odd_authorization_headers_are_unauthenticated(
     response = await api.http.post(
         "/graphql", json={"query": "{ viewer { email } }"}, headers={"Authorization": header}
     )
-    assert response.status_code == 200
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer ")
     codes = [e["extensions"]["code"] for e in response.json()["errors"]]
     assert codes == ["UNAUTHENTICATED"]
 

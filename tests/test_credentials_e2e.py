@@ -44,7 +44,7 @@ def data(response: httpx.Response) -> Any:
 
 def refused(response: httpx.Response) -> bool:
     errors = response.json().get("errors") or [{}]
-    return response.status_code == 200 and errors[0].get("extensions", {}).get("code") == (
+    return response.status_code == 401 and errors[0].get("extensions", {}).get("code") == (
         "UNAUTHENTICATED"
     )
 

@@ -55,6 +55,8 @@ PUBLIC: dict[str, str] = {
     "Mutation.createOrganization": "any signed-in account, R-ROLE-1; Authenticated",
     "Mutation.requestProductAccess": "no matrix feature (API.md): a member, or an account whose "
     "email domain was approved (R-ACCESS-10); its own finder answers NOT_FOUND to anyone else",
+    "Mutation.signIn": "public: the one-time code is the credential; rate limited by address "
+    "like every call without a valid credential",
     "Viewer.apiKey": OWN_DATA,
     "Viewer.account": OWN_DATA,
     "AuditEvent.actor": "a part of the event (kind, id and name kept on its row), read with it "

@@ -13,6 +13,7 @@ from schema.mutations import (
     members,
     organizations,
     settings,
+    sign_in,
 )
 
 Mutation = merge_types(
@@ -27,5 +28,6 @@ Mutation = merge_types(
         admin_roles.Mutations,
         members.Mutations,
         access_requests.Mutations,
+        sign_in.Mutations,
     ),
 )
