@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_directory_page_index')]
+    dependencies = [('models', '0008_audit_actor_kind')]
 
     initial = False
 
