@@ -15,4 +15,5 @@ MODEL_MODULES = [
     "models.access_settings",
     "models.receipt",
     "models.rate_limit",
+    "models.provisioning",
 ]

@@ -15,6 +15,7 @@ NODE_TYPES = frozenset(
         "AdminRoleAssignment",
         "AuditEvent",
         "ApiKey",
+        "ScimToken",
         "AccessRequest",
     }
 )

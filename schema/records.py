@@ -1,4 +1,4 @@
-"""Records of an organization: audit events and API keys."""
+"""Records of an organization: audit events, API keys and SCIM tokens."""
 
 from datetime import datetime
 from typing import Self
@@ -6,7 +6,7 @@ from typing import Self
 import strawberry
 from strawberry.scalars import JSON
 
-from models import audit, credentials
+from models import audit, credentials, provisioning
 from schema.ids import encode
 from schema.node import Node
 
@@ -62,5 +62,28 @@ class ApiKey(Node):
             read_only=row.read_only,
             created_at=row.created_at,
             expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+@strawberry.type(
+    description="A SCIM provisioning token (issue 17): an identity provider presents it at "
+    "/scim/v2, and nowhere else. Its secret is shown once, at creation."
+)
+class ScimToken(Node):
+    row: strawberry.Private[provisioning.ScimToken]
+    name: str
+    prefix: str = strawberry.field(description="Public part of the token, to recognise it.")
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: provisioning.ScimToken) -> Self:
+        return cls(
+            id=strawberry.ID(encode("ScimToken", row.id)),
+            row=row,
+            name=row.name,
+            prefix=row.prefix,
+            created_at=row.created_at,
             revoked_at=row.revoked_at,
         )

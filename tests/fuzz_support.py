@@ -27,6 +27,7 @@ from models.directory import OrgUser
 from models.group import Group
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from models.provisioning import ScimToken
 from portcullis.demo import load_demo
 from schema.ids import encode
 from tests.graphql_client import GraphQLClient
@@ -45,6 +46,7 @@ NODE_MODELS: dict[str, type[Model]] = {
     "AuditEvent": AuditEvent,
     "ApiKey": ApiKey,
     "AccessRequest": AccessRequest,
+    "ScimToken": ScimToken,
 }
 
 Ids = dict[str, list[str]]  # node type name -> global ids

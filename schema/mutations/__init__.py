@@ -12,6 +12,7 @@ from schema.mutations import (
     groups,
     members,
     organizations,
+    provisioning,
     settings,
 )
 
@@ -27,5 +28,6 @@ Mutation = merge_types(
         admin_roles.Mutations,
         members.Mutations,
         access_requests.Mutations,
+        provisioning.Mutations,
     ),
 )
