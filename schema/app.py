@@ -35,6 +35,7 @@ from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.query import Query
+from scim.app import mount as scim_endpoint
 
 log = logging.getLogger("portcullis")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -194,6 +195,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        scim_endpoint(),  # /scim/v2 (scim/)
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
