@@ -44,3 +44,27 @@ def organization_with_scim_token(
     org_id = org["createOrganization"]["organization"]["id"]
     made = graphql(base, token, CREATE_SCIM_TOKEN, org=org_id, name="identity provider")
     return org_id, made["createScimToken"]["secret"]
+
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def user_body(user_name: str, email: str | None = None, **more: Any) -> dict[str, Any]:
+    """A user as an identity provider sends it."""
+    return {
+        "schemas": [USER],
+        "userName": user_name,
+        "emails": [{"value": email or user_name, "primary": True}],
+        "active": True,
+        **more,
+    }
+
+
+def group_body(name: str, *member_ids: str, **more: Any) -> dict[str, Any]:
+    return {"schemas": [GROUP], "displayName": name, "members": [{"value": m} for m in member_ids]}
+
+
+def patch_body(*operations: dict[str, Any]) -> dict[str, Any]:
+    return {"schemas": [PATCH], "Operations": list(operations)}
