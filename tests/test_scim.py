@@ -165,7 +165,8 @@ async def test_a_provisioned_user_is_a_managed_account_audited_as_the_token(scim
         ("user.invite", "scim-token:okta", "R-ACCESS-2"),
         ("scim.user_provision", "scim-token:okta", "user_provisioning"),
     ]
-    assert events[0].actor_account_id is None and events[0].actor_api_key_id is None
+    assert events[0].actor_account_id is None
+    assert events[0].actor_api_key_id is None
 
 
 async def test_active_false_suspends_and_true_restores(scim: Scim) -> None:
