@@ -55,7 +55,6 @@ async def resources(d: Directory, rows: list[GroupRow], with_members: bool = Tru
             meta=Meta(
                 resource_type="Group",
                 created=g.created_at,
-                last_modified=g.created_at,
                 location=d.location("Groups", g.id),
             ),
         )

@@ -65,7 +65,6 @@ def _resource(
         meta=Meta(
             resource_type="User",
             created=user.created_at,
-            last_modified=scim.updated_at if scim else user.created_at,
             location=d.location("Users", user.id),
         ),
     )

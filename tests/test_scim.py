@@ -294,3 +294,10 @@ async def test_a_user_name_lookup_costs_the_same_whatever_the_directory(scim: Sc
     for n in range(2, 40):
         await scim.create_user(f"u{n}@acme.example")
     assert await statements() == few
+
+
+async def test_attributes_that_name_nothing(scim: Scim) -> None:
+    """An unknown attribute selects nothing (RFC 7644 §3.9); a malformed one is refused."""
+    response = await scim("GET", "/Users", attributes="nothingLikeThis")
+    assert [set(r) for r in response.json()["Resources"]] == [{"schemas", "id"}]
+    scim_error(await scim("GET", "/Users", attributes="not a path!"), 400, "invalidPath")
