@@ -1,9 +1,16 @@
-"""SCIM test helpers: an organization with a SCIM token, made through the GraphQL API."""
+"""SCIM test helpers: an organization with a SCIM token (through the GraphQL API for a real
+server, through the resolver in process), and the bodies an identity provider sends."""
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from models.provisioning import ScimToken
+from resolvers import provisioning
+from tests import factories
+from tests.graphql_client import app_for
 from tests.servers import cli
 
 CREATE_ORG = """
@@ -68,3 +75,33 @@ def group_body(name: str, *member_ids: str, **more: Any) -> dict[str, Any]:
 
 def patch_body(*operations: dict[str, Any]) -> dict[str, Any]:
     return {"schemas": [PATCH], "Operations": list(operations)}
+
+
+@dataclass
+class Scim:
+    http: httpx.AsyncClient
+    world: factories.World
+    secret: str
+    token: ScimToken
+
+    async def __call__(
+        self, method: str, path: str, body: Any = None, secret: str | None = None, **params: Any
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {secret or self.secret}"}
+        return await self.http.request(
+            method, f"/scim/v2{path}", json=body, params=params, headers=headers
+        )
+
+    async def create_user(self, user_name: str, **more: Any) -> dict[str, Any]:
+        response = await self("POST", "/Users", user_body(user_name, **more))
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+
+async def scim_for(database: str, world: factories.World) -> AsyncIterator[Scim]:
+    issued = await provisioning.create_scim_token(world.ctx, world.org.id, "okta")
+    assert issued.secret is not None
+    transport = httpx.ASGITransport(app=app_for(database))
+    async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
+        yield Scim(http, world, issued.secret, issued.token)

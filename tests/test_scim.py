@@ -3,7 +3,6 @@ directory (issue 17). The run of an identity provider is tests/test_scim_provisi
 the RFC checker tests/test_scim_compliance.py."""
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -13,44 +12,12 @@ from models.audit import AuditEvent
 from models.directory import Account, OrgUser
 from models.enums import AccountType, Experience, UserStatus
 from models.group import ORG_ADMINS_GROUP, Group, GroupMembership
-from models.provisioning import ScimToken
 from resolvers import provisioning
 from tests import factories
-from tests.graphql_client import app_for
-from tests.scim_support import group_body, patch_body, user_body
+from tests.scim_support import Scim, group_body, patch_body, scim_for, user_body
 from tests.sql_counter import count_statements
 
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
-
-
-@dataclass
-class Scim:
-    http: httpx.AsyncClient
-    world: factories.World
-    secret: str
-    token: ScimToken
-
-    async def __call__(
-        self, method: str, path: str, body: Any = None, secret: str | None = None, **params: Any
-    ) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {secret or self.secret}"}
-        return await self.http.request(
-            method, f"/scim/v2{path}", json=body, params=params, headers=headers
-        )
-
-    async def create_user(self, user_name: str, **more: Any) -> dict[str, Any]:
-        response = await self("POST", "/Users", user_body(user_name, **more))
-        assert response.status_code == 201, response.text
-        created: dict[str, Any] = response.json()
-        return created
-
-
-async def scim_for(database: str, world: factories.World) -> AsyncIterator[Scim]:
-    issued = await provisioning.create_scim_token(world.ctx, world.org.id, "okta")
-    assert issued.secret is not None
-    transport = httpx.ASGITransport(app=app_for(database))
-    async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
-        yield Scim(http, world, issued.secret, issued.token)
 
 
 @pytest.fixture

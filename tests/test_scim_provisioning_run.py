@@ -13,8 +13,7 @@ from resolvers import group_access, organizations
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient
-from tests.scim_support import group_body, patch_body
-from tests.test_scim import scim_for
+from tests.scim_support import group_body, patch_body, scim_for
 
 USERS = int(os.environ.get("PORTCULLIS_SCIM_RUN_USERS", "200"))
 GROUPS = max(2, USERS // 20)
