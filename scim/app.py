@@ -50,7 +50,9 @@ async def list_users(request: Request, d: Directory) -> Response:
     start, count = page(request)
     query = OrgUser.filter(organization_id=d.organization.id)
     if text := request.query_params.get("filter"):
-        query = query.filter(to_query(text, USER_FIELDS, USER_SCHEMA)).distinct()
+        query = query.filter(
+            await to_query(text, USER_FIELDS, USER_SCHEMA, d.organization.id)
+        ).distinct()
     total = await query.count()
     rows = await query.order_by("id").offset(start - 1).limit(count).select_related("account")
     found = await users.resources(d, rows) if rows else []
@@ -113,7 +115,9 @@ async def list_groups(request: Request, d: Directory) -> Response:
     start, count = page(request)
     query = GroupRow.filter(organization_id=d.organization.id)
     if text := request.query_params.get("filter"):
-        query = query.filter(to_query(text, GROUP_FIELDS, GROUP_SCHEMA)).distinct()
+        query = query.filter(
+            await to_query(text, GROUP_FIELDS, GROUP_SCHEMA, d.organization.id)
+        ).distinct()
     total = await query.count()
     rows = await query.order_by("id").offset(start - 1).limit(count)
     found = await groups.resources(d, rows, _with_members(request)) if rows else []

@@ -268,3 +268,18 @@ async def test_attributes_that_name_nothing(scim: Scim) -> None:
     response = await scim("GET", "/Users", attributes="nothingLikeThis")
     assert [set(r) for r in response.json()["Resources"]] == [{"schemas", "id"}]
     scim_error(await scim("GET", "/Users", attributes="not a path!"), 400, "invalidPath")
+
+
+async def test_a_user_never_provisioned_is_found_by_email_as_user_name(scim: Scim) -> None:
+    invited, _ = await scim.world.member("fay@acme.example")
+    await scim.create_user("Gil", email="gil@acme.example")
+
+    async def ids(text: str) -> list[str]:
+        body = (await scim("GET", "/Users", filter=text)).json()
+        return [r["id"] for r in body["Resources"]]
+
+    assert await ids('userName eq "FAY@acme.example"') == [str(invited.id)]
+    assert await ids('userName eq "gil@acme.example"') == []  # its userName is "Gil"
+    gil = await ids('userName eq "gil"')
+    assert await ids('emails.value eq "gil@acme.example"') == gil
+    assert len(await ids('userName ne "gil"')) == 2  # the admin and fay
