@@ -82,7 +82,8 @@ async def seed(api: GraphQLClient) -> FuzzWorld:
 
 
 async def _access_data(api: GraphQLClient, tokens: dict[str, str], acme: Organization) -> None:
-    """A pending access request and approved domains, which the demo does not make."""
+    """A pending access request, approved domains and SCIM tokens, which the demo does not
+    make."""
     bitbucket = await ProductInstance.get(organization=acme, product__key="bitbucket")
     confluence = await ProductInstance.get(organization=acme, product__key="confluence")
     asked = await api(
@@ -99,6 +100,15 @@ async def _access_data(api: GraphQLClient, tokens: dict[str, str], acme: Organiz
         tokens[ADMIN],
     )
     assert approved.ok()["updateUserAccessSettings"]["errors"] == []
+    globex = await Organization.get(name="Globex")
+    for org, admin in ((acme, ADMIN), (globex, FOREIGN_ADMIN)):
+        made = await api(
+            'mutation ($o: ID!) { createScimToken(input: {organizationId: $o, name: "idp"}) '
+            "{ errors { code } } }",
+            {"o": encode("Organization", org.id)},
+            tokens[admin],
+        )
+        assert made.ok()["createScimToken"]["errors"] == []
 
 
 async def _ids_of(organization: Organization) -> Ids:
