@@ -24,6 +24,7 @@ from scim.errors import ScimError, invalid_value, not_found
 from scim.resources import Email, Name, User, UserGroup
 
 Profile = dict[str, str | None]
+_AUDIT_NAMES = {"email": "email", "display_name": "displayName"}  # the API's names
 
 
 async def load_user(d: Directory, text: str) -> OrgUser:
@@ -192,7 +193,8 @@ async def _save_account(d: Directory, user: OrgUser, email: str, name: str | Non
         changes["display_name"] = clean_name(name, "displayName")
     if not changes:
         return
-    if await OrgUser.filter(account_id=account.id).exclude(organization_id=d.organization.id):
+    elsewhere = OrgUser.filter(account_id=account.id).exclude(organization_id=d.organization.id)
+    if await elsewhere.exists():
         raise ScimError(
             400,
             f"{account.email} is also in another organization's directory: its email and "
@@ -209,8 +211,8 @@ async def _save_account(d: Directory, user: OrgUser, email: str, name: str | Non
         target_type="User",
         target_id=user.id,
         rule=USER_PROVISIONING,
-        before={key: getattr(account, key) for key in changes},
-        after=changes,
+        before={_AUDIT_NAMES[key]: getattr(account, key) for key in changes},
+        after={_AUDIT_NAMES[key]: value for key, value in changes.items()},
     )
 
 

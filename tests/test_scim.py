@@ -283,3 +283,30 @@ async def test_a_user_never_provisioned_is_found_by_email_as_user_name(scim: Sci
     gil = await ids('userName eq "gil"')
     assert await ids('emails.value eq "gil@acme.example"') == gil
     assert len(await ids('userName ne "gil"')) == 2  # the admin and fay
+
+
+async def test_an_account_of_this_organization_alone_takes_a_new_email_and_name(
+    scim: Scim,
+) -> None:
+    created = await scim.create_user("hal", email="hal@acme.example")
+    body = user_body("hal", "hal.new@acme.example", displayName="Hal N")
+    changed = (await scim("PUT", f"/Users/{created['id']}", body)).json()
+    assert (changed["emails"][0]["value"], changed["displayName"]) == (
+        "hal.new@acme.example",
+        "Hal N",
+    )
+    event = await AuditEvent.get(action="scim.account_update")
+    assert event.after == {"email": "hal.new@acme.example", "displayName": "Hal N"}
+    assert event.actor_label == "scim-token:okta"
+
+
+async def test_an_account_also_elsewhere_is_not_renamed(scim: Scim) -> None:
+    other = await factories.world(name="Other")
+    shared, _ = await other.member("ivy@shared.example")
+    created = await scim.create_user("ivy@shared.example")
+    body = user_body("ivy@shared.example", displayName="Renamed")
+    response = await scim("PUT", f"/Users/{created['id']}", body)
+    assert "another organization" in scim_error(response, 400, "mutability")
+    account = await Account.get(id=shared.account_id)
+    assert account.display_name != "Renamed"
+    assert not await AuditEvent.exists(action="scim.account_update")
