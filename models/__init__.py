@@ -16,4 +16,5 @@ MODEL_MODULES = [
     "models.receipt",
     "models.rate_limit",
     "models.console",
+    "models.provisioning",
 ]

@@ -36,6 +36,7 @@ class ActorKind(StrEnum):
 
     ACCOUNT = "ACCOUNT"  # a person, by a personal token
     API_KEY = "API_KEY"  # an organization API key
+    SCIM_TOKEN = "SCIM_TOKEN"  # an organization's provisioning token (scim/)
 
 
 class ScopeKind(StrEnum):

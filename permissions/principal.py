@@ -52,7 +52,8 @@ class Principal:
     credential: str = ""  # "<kind>_<prefix>" of the credential presented: the rate-limit key
     account_id: int | None = None
     api_key_id: int | None = None
-    api_key_organization_id: int | None = None
+    api_key_organization_id: int | None = None  # the organization of an API key or SCIM token
+    scim_token_id: int | None = None  # a SCIM token (scim/): reaches only the SCIM endpoint
     read_only: bool = False
     # organization id -> (directory user id, status)
     memberships: dict[int, tuple[int, UserStatus]] = field(default_factory=dict)
@@ -60,7 +61,9 @@ class Principal:
 
     @property
     def is_api_key(self) -> bool:
-        return self.api_key_id is not None
+        """An organization credential: an API key, or a SCIM token, which the SCIM endpoint
+        alone accepts and which acts there as an API key does (R-KEY-1)."""
+        return self.api_key_id is not None or self.scim_token_id is not None
 
     def status_in(self, organization_id: int) -> UserStatus | None:
         entry = self.memberships.get(organization_id)

@@ -7,6 +7,7 @@ from models.audit import AuditEvent
 from models.credentials import ApiKey
 from models.directory import OrgUser
 from models.enums import ActorKind
+from models.provisioning import ScimToken
 from permissions.errors import BadUserInput
 from permissions.matrix import TargetKind
 from resolvers.context import Context
@@ -63,7 +64,7 @@ async def is_actor_of(organization_id: int, kind: ActorKind, pk: int) -> bool:
         return await ApiKey.exists(id=pk, organization_id=organization_id)
     if kind is ActorKind.ACCOUNT:
         return await OrgUser.exists(account_id=pk, organization_id=organization_id)
-    return False
+    return await ScimToken.exists(id=pk, organization_id=organization_id)
 
 
 def audit_filter(

@@ -16,6 +16,7 @@ from models.directory import Account, OrgUser
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from models.provisioning import ScimToken
 from permissions.targets import Target
 from resolvers.effective_access import (
     EFFECTIVE_OF_USERS,
@@ -169,6 +170,7 @@ class Loaders:
         self.role_assignment = by_id(RoleAssignment)
         self.audit_event = by_id(AuditEvent)
         self.api_key = by_id(ApiKey)
+        self.scim_token = by_id(ScimToken)
         self.access_request = by_id(AccessRequest)
         self.directory_entry = directory_entries()
         self.sites_by_org = many_by(Site, "organization_id")

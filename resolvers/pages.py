@@ -190,6 +190,7 @@ ORG_GROUPS = Link("user_group", "organization_id", "id", scoped=scopes.GROUPS_IN
 ORG_ADMINS = Link("role_assignment", "organization_id", "id", scoped=scopes.ASSIGNMENTS_IN_SCOPE)
 ORG_AUDIT_LOG = Link("audit_event", "organization_id", "id", descending=True)
 ORG_API_KEYS = Link("api_key", "organization_id", "id")
+ORG_SCIM_TOKENS = Link("scim_token", "organization_id", "id")
 USER_GROUPS = Link("group_membership", "user_id", "group_id", scoped=scopes.MEMBERSHIPS_IN_SCOPE)
 GROUP_MEMBERS = Link("group_membership", "group_id", "user_id")
 INSTANCE_GROUPS = Link(

@@ -26,6 +26,7 @@ from models.enums import Experience
 from models.group import Group
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from models.provisioning import ScimToken
 from permissions.engine import in_sight
 from permissions.errors import NotFound
 from permissions.matrix import FeatureId, TargetKind
@@ -202,6 +203,17 @@ async def visible_user(ctx: Context, user_id: int) -> OrgUser:
 
 async def visible_api_key(ctx: Context, api_key_id: int) -> ApiKey:
     return await settled(lambda: visible_api_key_now(ctx, api_key_id))
+
+
+def visible_scim_token_now(ctx: Context, scim_token_id: int) -> ScimToken:
+    token = visible_now(ctx, ctx.loaders.scim_token, scim_token_id, "SCIM token")
+    organization = organization_target_now(ctx, token.organization_id)
+    _in_sight(ctx, FeatureId.USER_PROVISIONING, organization, "SCIM token")
+    return token
+
+
+async def visible_scim_token(ctx: Context, scim_token_id: int) -> ScimToken:
+    return await settled(lambda: visible_scim_token_now(ctx, scim_token_id))
 
 
 async def visible_organization(ctx: Context, organization_id: int) -> Organization:

@@ -37,6 +37,7 @@ from schema.limits import QueryLimits
 from schema.mutations import Mutation
 from schema.persisted import Documents
 from schema.query import Query
+from scim.app import mount as scim_endpoint
 
 log = logging.getLogger("portcullis")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -206,6 +207,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql.routes(settings.graphiql),
+        scim_endpoint(),  # /scim/v2 (scim/)
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())

@@ -16,6 +16,7 @@ NODE_TYPES = frozenset(
         "AdminRoleAssignment",
         "AuditEvent",
         "ApiKey",
+        "ScimToken",
         "AccessRequest",
     }
 )

@@ -47,6 +47,7 @@ VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group, maker_reads=True)
 VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
 VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
 UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
+USER_PROVISIONING = guard("user_provisioning", targets.parent_organization)
 APPROVE_DENY_REQUESTS = list_guard("approve_deny_access_requests", targets.parent_organization)
 CONFIGURE_ACCESS_SETTINGS = list_guard(
     "configure_user_access_settings", targets.parent_organization

@@ -5,7 +5,7 @@ from schema.node import Node, Product, ProductRole
 from schema.organization import Organization
 from schema.people import AdminRoleAssignment, AdminRoleScope, Group, ProductRoleGrant, User
 from schema.places import ProductInstance, Site
-from schema.records import Account, ApiKey, AuditActor, AuditEvent
+from schema.records import Account, ApiKey, AuditActor, AuditEvent, ScimToken
 
 __all__ = [
     "Account",
@@ -21,6 +21,7 @@ __all__ = [
     "ProductInstance",
     "ProductRole",
     "ProductRoleGrant",
+    "ScimToken",
     "Site",
     "User",
 ]

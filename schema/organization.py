@@ -20,6 +20,7 @@ from schema.node import (
     CONFIGURE_ACCESS_SETTINGS,
     MEMBER_OF_ORGANIZATION,
     UPDATE_API_KEYS,
+    USER_PROVISIONING,
     VIEW_AUDIT_LOG,
     VIEW_DIRECTORY,
     VIEWER_CAN,
@@ -28,7 +29,7 @@ from schema.node import (
     directory_scope,
     load_all,
 )
-from schema.records import ApiKey, AuditEvent, actor_ref
+from schema.records import ApiKey, AuditEvent, ScimToken, actor_ref
 
 if TYPE_CHECKING:
     from schema.access_requests import AccessRequest, UserAccessSettings
@@ -192,6 +193,23 @@ class Organization(Node):
             first,
             after,
             lambda ids: load_all(info.context.loaders.api_key, ids, ApiKey.of),
+        )
+
+    @strawberry.field(
+        description="SCIM provisioning tokens (never their secrets), revoked ones included. "
+        "Feature: user_provisioning.",
+        extensions=[USER_PROVISIONING],
+    )
+    async def scim_tokens(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[ScimToken]:
+        return await paginate(
+            info,
+            pages.ORG_SCIM_TOKENS,
+            self.row.id,
+            first,
+            after,
+            lambda ids: load_all(info.context.loaders.scim_token, ids, ScimToken.of),
         )
 
     @strawberry.field(

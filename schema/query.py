@@ -83,6 +83,7 @@ NODE_READS: dict[str, NodeRead] = {
         "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
     ),
     "ApiKey": NodeRead("api_key", nodes.ApiKey.of, "update_api_keys", _organization_of),
+    "ScimToken": NodeRead("scim_token", nodes.ScimToken.of, "user_provisioning", _organization_of),
     "AccessRequest": NodeRead(
         "access_request",
         requests.AccessRequest.of,

@@ -1,5 +1,5 @@
-"""Records of an organization: audit events, who made them (accounts and API keys), and API
-keys."""
+"""Records of an organization: audit events, who made them (accounts, API keys and SCIM
+tokens), API keys and SCIM tokens."""
 
 from datetime import datetime
 from typing import Self
@@ -7,25 +7,29 @@ from typing import Self
 import strawberry
 from strawberry.scalars import JSON
 
-from models import audit, credentials, directory
+from models import audit, credentials, directory, provisioning
 from models.enums import AccountType, ActorKind
 from permissions.errors import BadUserInput
 from schema.ids import encode, parse
 from schema.node import Node
 
 # The node type whose global id names an actor of each kind: AuditActor.id, auditLog(actorId).
-ACTOR_NODE_TYPES: dict[ActorKind, str] = {ActorKind.ACCOUNT: "Account", ActorKind.API_KEY: "ApiKey"}
+ACTOR_NODE_TYPES: dict[ActorKind, str] = {
+    ActorKind.ACCOUNT: "Account",
+    ActorKind.API_KEY: "ApiKey",
+    ActorKind.SCIM_TOKEN: "ScimToken",
+}
 
 
 def actor_ref(global_id: str | None) -> tuple[ActorKind, int] | None:
-    """auditLog(actorId): the kind and key of an Account's or an ApiKey's id."""
+    """auditLog(actorId): the kind and key of an Account's, an ApiKey's or a ScimToken's id."""
     if global_id is None:
         return None
     type_name, pk = parse(global_id)
     for kind, node_type in ACTOR_NODE_TYPES.items():
         if node_type == type_name:
             return kind, pk
-    raise BadUserInput("actorId must be the id of an Account or an ApiKey.")
+    raise BadUserInput("actorId must be the id of an Account, an ApiKey or a ScimToken.")
 
 
 @strawberry.type(
@@ -74,7 +78,8 @@ class AuditEvent(Node):
     row: strawberry.Private[audit.AuditEvent]
     action: str
     actor: AuditActor = strawberry.field(
-        description="Who made it: an account or an API key, by kind and id (never by name)."
+        description="Who made it: an account, an API key or a SCIM token, by kind and id (never by "
+        "name)."
     )
     target_type: str
     target_id: strawberry.ID
@@ -122,5 +127,28 @@ class ApiKey(Node):
             read_only=row.read_only,
             created_at=row.created_at,
             expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+@strawberry.type(
+    description="A SCIM provisioning token (issue 17): an identity provider presents it at "
+    "/scim/v2, and nowhere else. Its secret is shown once, at creation."
+)
+class ScimToken(Node):
+    row: strawberry.Private[provisioning.ScimToken]
+    name: str
+    prefix: str = strawberry.field(description="Public part of the token, to recognise it.")
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: provisioning.ScimToken) -> Self:
+        return cls(
+            id=strawberry.ID(encode("ScimToken", row.id)),
+            row=row,
+            name=row.name,
+            prefix=row.prefix,
+            created_at=row.created_at,
             revoked_at=row.revoked_at,
         )

@@ -162,6 +162,14 @@ async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) 
     return [await targets.organization_target(info.context, key.organization_id)]
 
 
+async def input_scim_token_organization(
+    _: Any, info: Ctx, kwargs: dict[str, Any]
+) -> Sequence[Target]:
+    pk = decode(kwargs["input"].scim_token_id, "ScimToken")
+    token = await targets.visible_scim_token(info.context, pk)
+    return [await targets.organization_target(info.context, token.organization_id)]
+
+
 # Access requests and user access settings (issue 5, R-ACCESS-10).
 
 

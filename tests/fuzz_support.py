@@ -27,6 +27,7 @@ from models.directory import OrgUser
 from models.group import Group
 from models.organization import Organization, Site
 from models.product import ProductInstance
+from models.provisioning import ScimToken
 from portcullis.demo import load_demo
 from schema.ids import encode
 from tests.graphql_client import GraphQLClient
@@ -45,6 +46,7 @@ NODE_MODELS: dict[str, type[Model]] = {
     "AuditEvent": AuditEvent,
     "ApiKey": ApiKey,
     "AccessRequest": AccessRequest,
+    "ScimToken": ScimToken,
 }
 
 Ids = dict[str, list[str]]  # node type name -> global ids
@@ -80,7 +82,8 @@ async def seed(api: GraphQLClient) -> FuzzWorld:
 
 
 async def _access_data(api: GraphQLClient, tokens: dict[str, str], acme: Organization) -> None:
-    """A pending access request and approved domains, which the demo does not make."""
+    """A pending access request, approved domains and SCIM tokens, which the demo does not
+    make."""
     bitbucket = await ProductInstance.get(organization=acme, product__key="bitbucket")
     confluence = await ProductInstance.get(organization=acme, product__key="confluence")
     asked = await api(
@@ -97,6 +100,15 @@ async def _access_data(api: GraphQLClient, tokens: dict[str, str], acme: Organiz
         tokens[ADMIN],
     )
     assert approved.ok()["updateUserAccessSettings"]["errors"] == []
+    globex = await Organization.get(name="Globex")
+    for org, admin in ((acme, ADMIN), (globex, FOREIGN_ADMIN)):
+        made = await api(
+            'mutation ($o: ID!) { createScimToken(input: {organizationId: $o, name: "idp"}) '
+            "{ errors { code } } }",
+            {"o": encode("Organization", org.id)},
+            tokens[admin],
+        )
+        assert made.ok()["createScimToken"]["errors"] == []
 
 
 async def _ids_of(organization: Organization) -> Ids:

@@ -48,6 +48,7 @@ ID_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "groupIds": ("Group",),
     "scopeId": ("Organization", "Site", "ProductInstance"),
     "apiKeyId": ("ApiKey",),
+    "scimTokenId": ("ScimToken",),
     "requestId": ("AccessRequest",),
     "id": tuple(sorted(NODE_TYPES)),
 }

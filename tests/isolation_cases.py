@@ -84,6 +84,8 @@ TEMPLATES: list[Template] = [
     mutation("setAnonymousAccess", productInstanceId=INSTANCE, enabled=True),
     mutation("createApiKey", organizationId=ORG, name="another key"),
     mutation("revokeApiKey", last=True, apiKeyId=Of("api_key")),
+    mutation("createScimToken", organizationId=ORG, name="another identity provider"),
+    mutation("revokeScimToken", last=True, scimTokenId=Of("scim_token")),
     mutation("createGroup", organizationId=ORG, name="new group"),
     mutation("createGroup", organizationId=ORG, siteId=SITE, name="new site group"),
     mutation("updateGroup", groupId=GROUP, name="renamed"),

@@ -29,6 +29,9 @@ OWNED: dict[str, str] = {
     "user_group": "organization_id = ?",
     "role_assignment": "organization_id = ?",
     "api_key": "organization_id = ?",
+    "scim_token": "organization_id = ?",
+    "scim_user": "organization_id = ?",
+    "scim_group": "organization_id = ?",
     "audit_event": "organization_id = ?",
     "access_request": "organization_id = ?",
     "user_access_setting": "organization_id = ?",
@@ -62,6 +65,7 @@ NODE_TABLES = {
     "AdminRoleAssignment": "role_assignment",
     "AuditEvent": "audit_event",
     "ApiKey": "api_key",
+    "ScimToken": "scim_token",
     "AccessRequest": "access_request",
 }
 

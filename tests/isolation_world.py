@@ -24,6 +24,7 @@ PAYLOADS = {
     "inviteUser": "user { id }",
     "createGroup": "group { id }",
     "createApiKey": "apiKey { id } secret",
+    "createScimToken": "scimToken { id } secret",
     "requestProductAccess": "accessRequest { id }",
     "assignAdminRole": "user { adminRoles { id role } }",
 }
@@ -142,6 +143,10 @@ async def _api_keys(org: Side) -> None:
             readOnly=read_only,
         )
         org.ids[token], org.tokens[token] = key["apiKey"]["id"], key["secret"]
+    scim = await org.call(
+        "createScimToken", organizationId=org.ids["organization"], name=f"idp of {org.mail}"
+    )
+    org.ids["scim_token"] = scim["scimToken"]["id"]
 
 
 async def _access_request(org: Side) -> None:

@@ -36,6 +36,7 @@ ORGANIZATION_TYPES = (
     "ProductRoleGrant",
     "AuditEvent",
     "ApiKey",
+    "ScimToken",
     "AccessRequest",
     "UserAccessSettings",
     "Viewer",

@@ -12,6 +12,7 @@ from schema.mutations import (
     groups,
     members,
     organizations,
+    provisioning,
     settings,
     sign_in,
 )
@@ -29,5 +30,6 @@ Mutation = merge_types(
         members.Mutations,
         access_requests.Mutations,
         sign_in.Mutations,
+        provisioning.Mutations,
     ),
 )

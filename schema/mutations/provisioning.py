@@ -1,0 +1,100 @@
+"""createScimToken and revokeScimToken (issue 17): the credentials of the SCIM endpoint."""
+
+import strawberry
+from strawberry.types import Info
+
+from models.provisioning import ScimToken
+from permissions.guards import guard
+from resolvers import provisioning
+from resolvers import targets as find
+from resolvers.context import Context
+from schema import nodes, targets
+from schema.ids import decode
+from schema.mutations.common import MutationInput, Payload, run, run_row
+
+Ctx = Info[Context, None]
+
+
+@strawberry.input
+class CreateScimTokenInput(MutationInput):
+    organization_id: strawberry.ID
+    name: str = strawberry.field(
+        description="Unique among the organization's unrevoked SCIM tokens."
+    )
+
+
+@strawberry.type
+class CreateScimTokenPayload(Payload):
+    scim_token: nodes.ScimToken | None = None
+    secret: str | None = strawberry.field(
+        default=None,
+        description="The whole token, for the identity provider's `Authorization: Bearer` at "
+        "/scim/v2. Shown here once and stored only as a hash; null on a retry with the same "
+        "clientMutationId. Feature: user_provisioning.",
+    )
+
+
+@strawberry.input
+class RevokeScimTokenInput(MutationInput):
+    scim_token_id: strawberry.ID
+
+
+@strawberry.type
+class RevokeScimTokenPayload(Payload):
+    scim_token: nodes.ScimToken | None = None
+
+
+def _token_ids(issued: provisioning.IssuedScimToken) -> list[int]:
+    return [issued.token.id]
+
+
+@strawberry.type
+class Mutations:
+    @strawberry.mutation(
+        description="Create a SCIM provisioning token for an identity provider; its secret is "
+        "in this payload once. Feature: user_provisioning.",
+        extensions=[guard("user_provisioning", targets.input_organization)],
+    )
+    async def create_scim_token(
+        self, info: Ctx, input: CreateScimTokenInput
+    ) -> CreateScimTokenPayload:
+        ctx = info.context
+        org_id = decode(input.organization_id, "Organization")
+
+        async def reload(ids: list[int]) -> provisioning.IssuedScimToken:
+            return provisioning.IssuedScimToken(await ScimToken.get(id=ids[0]), None)
+
+        async def work() -> provisioning.IssuedScimToken:
+            return await provisioning.create_scim_token(ctx, org_id, input.name)
+
+        outcome = await run(ctx, "createScimToken", input, work, _token_ids, reload)
+        issued, errors = outcome
+        return CreateScimTokenPayload(
+            client_mutation_id=input.client_mutation_id,
+            scim_token=nodes.ScimToken.of(issued.token) if issued else None,
+            secret=issued.secret if issued else None,
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Revoke a SCIM token: the SCIM endpoint refuses it from its next request "
+        "on. Feature: user_provisioning.",
+        extensions=[guard("user_provisioning", targets.input_scim_token_organization)],
+    )
+    async def revoke_scim_token(
+        self, info: Ctx, input: RevokeScimTokenInput
+    ) -> RevokeScimTokenPayload:
+        ctx = info.context
+        token = await find.visible_scim_token(ctx, decode(input.scim_token_id, "ScimToken"))
+        row, errors = await run_row(
+            ctx,
+            "revokeScimToken",
+            input,
+            lambda: provisioning.revoke_scim_token(ctx, token),
+            ScimToken,
+        )
+        return RevokeScimTokenPayload(
+            client_mutation_id=input.client_mutation_id,
+            scim_token=nodes.ScimToken.of(row) if row else None,
+            errors=errors,
+        )
