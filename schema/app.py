@@ -24,6 +24,7 @@ from tortoise import connections
 
 from permissions.auth import authenticate
 from portcullis import outage, sql_count
+from portcullis.console import console_routes
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
@@ -194,6 +195,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *console_routes(),
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())
