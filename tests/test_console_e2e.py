@@ -122,8 +122,9 @@ def browser(demo: Demo) -> Iterator[Browser]:
         pytest.skip("console/node_modules is missing (npm ci in console/)")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
+        # bypass_csp: the page's CSP (script-src 'self') would refuse the injected axe-core.
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+        context.set_default_timeout(30_000)
         opened = Browser(demo.base, context.new_page())
 
         def watch(route: Any) -> None:

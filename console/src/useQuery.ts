@@ -33,7 +33,8 @@ export function useQuery<T>(name: DocumentName, variables: Variables, skip = fal
   return { ...state, reload };
 }
 
-/** The errors at (or below) a path of the answer, e.g. ["organization", "users"]. */
+/** The errors at (or below) a path of the answer, e.g. ["organization", "users"], and those
+ *  of the whole request (no path: the document was refused). */
 export function errorsAt(errors: GraphQLErrorBody[], ...path: (string | number)[]): GraphQLErrorBody[] {
-  return errors.filter((e) => path.every((p, i) => e.path?.[i] === p));
+  return errors.filter((e) => !e.path || path.every((p, i) => e.path?.[i] === p));
 }
