@@ -7,11 +7,10 @@ interface SignInData {
 }
 
 /** The one-time code of a sign-in link (`portcullis demo`, `portcullis token create --link`):
- *  in the query string (/console/?code=…) or the hash (#/sign-in?code=…). */
+ *  /console/#sign-in=<code>. The code travels in the fragment, which browsers never send to a
+ *  server, so it stays out of access logs and Referer headers. */
 function codeFromLink(): string | null {
-  const search = new URLSearchParams(window.location.search).get("code");
-  const hash = new URLSearchParams(window.location.hash.split("?")[1] ?? "").get("code");
-  return search ?? hash;
+  return new URLSearchParams(window.location.hash.replace(/^#/, "")).get("sign-in");
 }
 
 function forgetCode(): void {
