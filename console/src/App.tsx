@@ -9,7 +9,7 @@ import { GroupsPage } from "./pages/Groups";
 import { HomePage } from "./pages/Home";
 import { ManageProductPage } from "./pages/ManageProduct";
 import { ProductsPage } from "./pages/Products";
-import { SignInPage } from "./pages/SignIn";
+import { codeFromLink, SignInPage } from "./pages/SignIn";
 import { UserAccessSettingsPage } from "./pages/UserAccessSettings";
 import { UserPage } from "./pages/UserPage";
 import { UsersPage } from "./pages/Users";
@@ -18,7 +18,8 @@ import { Loading, Problems } from "./ui";
 import { useQuery } from "./useQuery";
 
 export function App() {
-  const [token, setToken] = useState(session.token());
+  // A sign-in link replaces whoever was signed in in this tab.
+  const [token, setToken] = useState(() => (codeFromLink() ? null : session.token()));
   useEffect(() => {
     const out = () => setToken(null);
     window.addEventListener("portcullis:signed-out", out);

@@ -9,7 +9,7 @@ interface SignInData {
 /** The one-time code of a sign-in link (`portcullis demo`, `portcullis token create --link`):
  *  /console/#sign-in=<code>. The code travels in the fragment, which browsers never send to a
  *  server, so it stays out of access logs and Referer headers. */
-function codeFromLink(): string | null {
+export function codeFromLink(): string | null {
   return new URLSearchParams(window.location.hash.replace(/^#/, "")).get("sign-in");
 }
 
