@@ -315,3 +315,19 @@ def _access_of(demo: Demo, email: str) -> list[tuple[str, str]]:
     users = [e["node"] for o in data["viewer"]["organizations"] for e in o["users"]["edges"]]
     user = next(u for u in users if u["email"] == email)
     return sorted((a["productInstance"]["id"], a["role"]) for a in user["productAccess"])
+
+
+def test_sign_in_with_a_one_time_link_and_sign_out(demo: Demo, browser: Browser) -> None:
+    """`portcullis token create --link`: the link signs in once; opened again it is refused."""
+    env = {**demo.env, "PORTCULLIS_SIGN_IN_URL": f"{demo.base}/console/"}
+    link = cli(env, "token", "create", "--email", "olivia@globex.example", "--link")
+    assert link.startswith(f"{demo.base}/console/#sign-in="), link
+    page = browser.page
+    page.goto(link)
+    page.get_by_text("olivia@globex.example").wait_for()
+    assert "sign-in=" not in page.url  # the code leaves the address bar and the history
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in to Portcullis administration").wait_for()
+    page.goto(link)
+    page.get_by_role("alert").wait_for()
+    assert page.get_by_role("button", name="Sign out").count() == 0
