@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { firstError, request, session, type UserError } from "../api";
+import { useRoute } from "../router";
 import { Problem } from "../ui";
 
 interface SignInData {
@@ -21,6 +22,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
   const [token, setToken] = useState("");
   const [problem, setProblem] = useState<{ code: string; message: string; rule: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
+  const route = useRoute(); // a link opened in this tab later changes only the fragment
   useEffect(() => {
     const code = codeFromLink();
     if (!code) return;
@@ -39,7 +41,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
       })
       .catch((e: Error) => setProblem({ code: "NETWORK", message: e.message, rule: null }))
       .finally(() => setBusy(false));
-  }, [onSignedIn]);
+  }, [onSignedIn, route]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!token.trim()) return;
