@@ -41,7 +41,21 @@ export function ManageProductPage({ instanceId }: { instanceId: string }) {
       )}
       <section aria-labelledby="default-heading">
         <h2 id="default-heading">Default groups</h2>
-        {p.defaultGroups ? <ul>{p.defaultGroups.map((g) => <li key={g.id}><a href={href("o", o.id, "groups", g.id)}>{g.name}</a></li>)}</ul> : <Empty>You can't see the default groups.</Empty>}
+        <p className="muted">Users granted this product join its default groups (R-ACCESS-3).</p>
+        {p.defaultGroups ? (
+          <ul>
+            {p.defaultGroups.map((g) => (
+              <li key={g.id}>
+                <a href={href("o", o.id, "groups", g.id)}>{g.name}</a>{" "}
+                {p.viewerCan?.configureDefaultGroups && (
+                  <ChangeButton title="Stop being a default group" label="Remove as default" className="danger" mutation="SetDefaultGroup" dryRun={false}
+                    summary={<>Users granted {p.product.name} will no longer join {g.name}; its members keep their access. Each role keeps at least one default group.</>}
+                    input={{ productInstanceId: p.id, groupId: g.id, enabled: false }} onDone={data.reload} />
+                )}
+              </li>
+            ))}
+          </ul>
+        ) : <Empty>You can't see the default groups.</Empty>}
       </section>
       <section aria-labelledby="groups-heading">
         <h2 id="groups-heading">Groups with access</h2>
@@ -50,7 +64,12 @@ export function ManageProductPage({ instanceId }: { instanceId: string }) {
             {p.groups.edges.map(({ node: g }) => (
               <li key={g.id}>
                 <a href={href("o", o.id, "groups", g.id)}>{g.name}</a>:{" "}
-                {(g.productRoles ?? []).filter((r) => r.productInstance.id === p.id).map((r) => roleName(r.role)).join(", ")}
+                {(g.productRoles ?? []).filter((r) => r.productInstance.id === p.id).map((r) => roleName(r.role)).join(", ")}{" "}
+                {p.viewerCan?.configureDefaultGroups && !(p.defaultGroups ?? []).some((d) => d.id === g.id) && (
+                  <ChangeButton title="Make default group" mutation="SetDefaultGroup" dryRun={false}
+                    summary={<>Users granted {p.product.name} will also join {g.name}, and get every product it gives.</>}
+                    input={{ productInstanceId: p.id, groupId: g.id, role: "USER", enabled: true }} onDone={data.reload} />
+                )}
               </li>
             ))}
           </ul>
