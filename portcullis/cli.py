@@ -129,12 +129,15 @@ async def _demo(as_json: bool) -> int:
         print(f"  {t.email:<24} {t.holds}\n      {t.token}")
     print(f"\nAPI key 'demo-integration' of Acme Corp:\n      {api_key}\n")
     minutes = int(console.sign_in_code_lifetime.total_seconds() // 60)
-    print(f"Or sign in to GraphiQL by opening a link (each works once, for {minutes} min):\n")
+    print(
+        "Start the service with `portcullis serve`, then sign in to the admin console by "
+        f"opening a link (each works once, for {minutes} min):\n"
+    )
     for email, url in links.items():
         print(f"  {email:<24} {url}")
     print()
     body = json.dumps({"query": EXAMPLE_QUERY})
-    print("Start the API with `portcullis serve`, open http://127.0.0.1:8000/graphql, or:\n")
+    print("GraphiQL is at http://127.0.0.1:8000/graphql (it takes the same links), or:\n")
     print(
         f"  curl -s http://127.0.0.1:8000/graphql -H 'Content-Type: application/json' \\\n"
         f"    -H 'Authorization: Bearer {tokens[0].token}' \\\n    -d '{body}'"

@@ -14,7 +14,11 @@ DEFAULT_SQLITE_PATH = Path("data") / "portcullis.sqlite3"
 DEFAULT_TOKEN_LIFETIME = "90d"
 DEFAULT_RATE_LIMIT = "600"
 DEFAULT_RATE_WINDOW = "60s"
-DEFAULT_SIGN_IN_URL = "http://127.0.0.1:8000/graphql"
+DEFAULT_SIGN_IN_URL = "http://127.0.0.1:8000/console/"
+# The admin console's persisted documents, shipped in its bundle (portcullis/console.py): the
+# documents every mode knows, and the whole of what PORTCULLIS_DOCUMENTS=trusted answers
+# unless PORTCULLIS_DOCUMENTS_MANIFEST names another manifest.
+CONSOLE_MANIFEST = Path(__file__).with_name("console_bundle") / "persisted-documents.json"
 DEFAULT_SIGN_IN_CODE_LIFETIME = "10m"
 DOCUMENT_MODES = ("any", "trusted")
 _ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?$|^\*$")
@@ -62,7 +66,7 @@ class Console:
 
     cors_origins: tuple[str, ...] = ()  # empty: no cross-origin calls
     documents: str = "any"
-    manifest: Path | None = None
+    manifest: Path | None = CONSOLE_MANIFEST
     sign_in_url: str = DEFAULT_SIGN_IN_URL
     sign_in_code_lifetime: timedelta = timedelta(minutes=10)
 
@@ -113,12 +117,7 @@ def load_console() -> Console:
             f"PORTCULLIS_DOCUMENTS must be one of {', '.join(DOCUMENT_MODES)}, not {documents!r}"
         )
     manifest_path = os.environ.get("PORTCULLIS_DOCUMENTS_MANIFEST", "").strip()
-    manifest = Path(manifest_path) if manifest_path else None
-    if documents == "trusted" and manifest is None:
-        raise SettingsError(
-            "PORTCULLIS_DOCUMENTS=trusted answers only a manifest's documents: "
-            "set PORTCULLIS_DOCUMENTS_MANIFEST to its path"
-        )
+    manifest = Path(manifest_path) if manifest_path else CONSOLE_MANIFEST
     sign_in_url = os.environ.get("PORTCULLIS_SIGN_IN_URL", "").strip() or DEFAULT_SIGN_IN_URL
     if not re.match(r"^https?://", sign_in_url) or "#" in sign_in_url:
         raise SettingsError(

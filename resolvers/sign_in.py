@@ -23,6 +23,7 @@ from models.audit import AuditEvent
 from models.console import SignInCode
 from models.credentials import PersonalToken
 from models.directory import Account, OrgUser
+from models.enums import ActorKind
 from permissions.auth import issue_personal_token
 
 LINK_PARAMETER = "sign-in"  # the link is <PORTCULLIS_SIGN_IN_URL>#sign-in=<code>
@@ -95,7 +96,8 @@ async def _audit(account: Account, token: PersonalToken, request_id: str) -> Non
     for organization_id in sorted(set(organizations)):
         await AuditEvent.create(
             organization_id=organization_id,
-            actor_account_id=account.id,
+            actor_kind=ActorKind.ACCOUNT,
+            actor_id=account.id,
             actor_label=account.email,
             action="personal_token.sign_in",
             target_type="PersonalToken",

@@ -25,6 +25,7 @@ from tortoise import connections
 
 from permissions.auth import authenticate
 from portcullis import outage, sql_count
+from portcullis.console import console_routes
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, graphiql, nodes, over_http, rate_limit
@@ -208,6 +209,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql.routes(settings.graphiql),
         scim_endpoint(),  # /scim/v2 (scim/)
+        *console_routes(),
     ]
     if settings.count_sql:
         routes.append(_sql_count_route())

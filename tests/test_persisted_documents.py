@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from models.console import PersistedDocument
+from portcullis.settings import CONSOLE_MANIFEST
 from tests import factories
 from tests.servers import env_on, free_port, run_cli, server
 
@@ -214,7 +215,27 @@ def test_a_bad_manifest_stops_start_up(
     assert complaint in done.stderr
 
 
-def test_trusted_mode_without_a_manifest_stops_start_up(database: str) -> None:
-    done = run_cli(env_on(database, PORTCULLIS_DOCUMENTS="trusted"), "serve", "--port", "1")
-    assert done.returncode == 2
-    assert "PORTCULLIS_DOCUMENTS_MANIFEST" in done.stderr
+async def test_trusted_mode_answers_the_shipped_consoles_documents_by_default(
+    database: str,
+) -> None:
+    """Without PORTCULLIS_DOCUMENTS_MANIFEST, trusted mode answers the console's manifest
+    (portcullis/console_bundle/persisted-documents.json) and nothing else."""
+    shipped = json.loads(CONSOLE_MANIFEST.read_text(encoding="utf-8"))
+    digest, document = next((d, t) for d, t in shipped.items() if "query Can(" in t)
+    with server(env_on(database, PORTCULLIS_DOCUMENTS="trusted")) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            by_hash = (
+                await client.post(
+                    "/graphql",
+                    json={
+                        "variables": {"feature": "view_users_in_organization"},
+                        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+                    },
+                )
+            ).json()
+            other = await client.post("/graphql", json={"query": "{ __typename }"})
+    # The console's document ran (the field refused an anonymous caller): it was trusted.
+    assert by_hash["errors"][0]["path"] == ["viewer"]
+    assert by_hash["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert document.startswith("query Can(")
+    assert other.json()["errors"][0]["extensions"]["code"] == "DOCUMENT_NOT_TRUSTED"

@@ -15,6 +15,7 @@ import httpx
 from models.audit import AuditEvent
 from models.console import SignInCode
 from models.credentials import PersonalToken
+from models.enums import ActorKind
 from tests import factories
 from tests.servers import cli, env_on, server
 
@@ -91,12 +92,13 @@ async def test_a_link_from_the_cli_signs_in_once(database: str) -> None:
     assert (row.account_id, row.name) == (world.admin.id, "laptop")
     assert (await SignInCode.get(id=stored.id)).used_at is not None
     events = await AuditEvent.filter(action="personal_token.sign_in").values(
-        "organization_id", "actor_account_id", "actor_label", "target_id", "rule"
+        "organization_id", "actor_kind", "actor_id", "actor_label", "target_id", "rule"
     )
     assert events == [
         {
             "organization_id": world.org.id,
-            "actor_account_id": world.admin.id,
+            "actor_kind": ActorKind.ACCOUNT,
+            "actor_id": world.admin.id,
             "actor_label": email,
             "target_id": row.prefix,
             "rule": "R-TOKEN-1",
@@ -155,14 +157,14 @@ def test_the_demo_prints_a_link_per_person(database: str) -> None:
     printed = json.loads(cli(env, "demo", "--json"))
     links = printed["signInLinks"]
     assert set(links) == set(printed["tokens"])
-    assert links["alice@acme.example"].startswith("http://127.0.0.1:8000/graphql#sign-in=")
+    assert links["alice@acme.example"].startswith("http://127.0.0.1:8000/console/#sign-in=")
     with server(env) as base:
         signed_in = sign_in(base, code_of(links["alice@acme.example"]))
         assert signed_in["email"] == "alice@acme.example"
         me = call(base, VIEWER, {}, signed_in["token"])
         assert me.json() == {"data": {"viewer": {"email": "alice@acme.example"}}}
     text = cli(env, "demo")
-    assert "sign in to GraphiQL by opening a link" in text
+    assert "sign in to the admin console by" in text
     assert text.count("#sign-in=") == len(links)
 
 
