@@ -16,6 +16,8 @@ class ErrorCode(StrEnum):
     INVALID_ROLE_FOR_PRODUCT = "INVALID_ROLE_FOR_PRODUCT"
     DUPLICATE = "DUPLICATE"
     INVALID_INPUT = "INVALID_INPUT"
+    # inviteUser named an account type other than the existing account's (R-ACCESS-2).
+    ACCOUNT_TYPE_MISMATCH = "ACCOUNT_TYPE_MISMATCH"
 
 
 @dataclass(frozen=True)

@@ -2,26 +2,33 @@
 data and the group mutations share. Members: resolvers/group_members.py; product roles and
 default groups: resolvers/group_access.py."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.directory import OrgUser
-from models.enums import Experience
+from models.enums import AdminRole, Experience
 from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
+from permissions.matrix import MAKE_ROLE_FEATURE
 from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
+from resolvers.identity import fold, skeleton
+from resolvers.targets import organization_target
 from resolvers.validation import clean_name
 
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
 ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 MAX_DESCRIPTION = 1000
+MAX_NAME = 255
 
 
 async def lock_groups(ids: list[int]) -> list[Group]:
@@ -40,25 +47,74 @@ async def lock_instances(ids: set[int]) -> dict[int, ProductInstance]:
     return {row.id: row for row in rows}
 
 
+class GroupChange(StrEnum):
+    """What a group mutation changes of a group."""
+
+    RENAME = "RENAME"
+    DESCRIBE = "DESCRIBE"
+    DELETE = "DELETE"
+    MEMBERS = "MEMBERS"
+    PRODUCT_ROLES = "PRODUCT_ROLES"
+    DEFAULT_GROUP = "DEFAULT_GROUP"
+
+
+# Why each change of org-admins is refused (R-ROLE-15); `{}` is the group's name.
+PROTECTED_REASONS = {
+    GroupChange.RENAME: "The '{}' group mirrors the organization admins and can't be renamed.",
+    GroupChange.DESCRIBE: "Only organization admins may describe the '{}' group.",
+    GroupChange.DELETE: "The '{}' group mirrors the organization admins and can't be deleted.",
+    GroupChange.MEMBERS: "Membership of '{}' follows the organization admin role: use "
+    "assignAdminRole or revokeAdminRole.",
+    GroupChange.PRODUCT_ROLES: "'{}' holds no product roles of its own: organization admins "
+    "hold every product through their role (R-ROLE-4).",
+    GroupChange.DEFAULT_GROUP: "'{}' can never be a default group.",
+}
+
+
+async def refuse_protected(ctx: Context, changes: Sequence[tuple[Group, GroupChange, str]]) -> None:
+    """R-ROLE-15 in one place: every group mutation names here what it changes of which group
+    (and the input field that asks for it), before anything else. org-admins is the system's
+    mirror of the organization admin role: its name, existence, members, product roles and
+    default-group status follow from the role, so no one changes them through a group
+    mutation; its description is the organization admins' own, so only those who may make
+    organization admins (R-ROLE-2) change it."""
+    problems = []
+    for group, change, field in changes:
+        if not group.protected:
+            continue
+        if change is GroupChange.DESCRIBE and await _may_make_org_admins(ctx, group):
+            continue
+        reason = PROTECTED_REASONS[change].format(group.name)
+        problems.append(Problem(ErrorCode.PROTECTED_GROUP, reason, field, "R-ROLE-15"))
+    if problems:
+        raise DomainError(*problems)
+
+
+async def _may_make_org_admins(ctx: Context, group: Group) -> bool:
+    target = await organization_target(ctx, group.organization_id)
+    return ctx.decide(MAKE_ROLE_FEATURE[AdminRole.ORG_ADMIN].value, target).allowed
+
+
 async def create_group(
     ctx: Context, organization: Organization, site_id: int | None, name: str, description: str
 ) -> Group:
     """Organization-level in CENTRALIZED (site_id None), site-level in ORIGINAL."""
-    name, description = group_name(name), group_description(description)
+    named, description = group_name(name), group_description(description)
     await _check_scope(ctx, organization, site_id)
     scope_ref = site_id or 0
     async with in_transaction():
-        await _ensure_unique(organization.id, scope_ref, name)
+        await _ensure_unique(organization.id, scope_ref, named)
         try:
             group = await Group.create(
                 organization=organization,
                 site_id=site_id,
                 scope_ref=scope_ref,
-                name=name,
+                name=named.shown,
+                name_key=named.key,
                 description=description,
             )
         except IntegrityError:  # the same name, created by a concurrent request
-            raise _duplicate(name) from None
+            raise _duplicate(named.shown) from None
         await record(
             ctx,
             organization_id=organization.id,
@@ -66,23 +122,44 @@ async def create_group(
             target_type="Group",
             target_id=group.id,
             rule=CREATE_OR_MODIFY_GROUP,
-            after={"name": name, "description": description, "siteId": site_id},
+            after={"name": named.shown, "description": description, "siteId": site_id},
         )
     return group
 
 
-def group_name(value: str) -> str:
+@dataclass(frozen=True)
+class GroupName:
+    """A group name as shown, and as compared (resolvers/identity.py)."""
+
+    shown: str
+    key: str
+
+
+def name_key(name: str, field: str = "name") -> str:
+    """The unique key of a group name: names that read alike are one name per scope."""
+    key = fold(name, field)
+    if len(key) > MAX_NAME:
+        raise refuse(
+            ErrorCode.INVALID_INPUT, f"'{field}' must be at most {MAX_NAME} characters.", field
+        )
+    return key
+
+
+def group_name(value: str, field: str = "name") -> GroupName:
     """`org-admins` names only the group that mirrors the organization admins (R-ROLE-15);
-    other cases of it are refused too, as they would read the same in a list."""
-    name = clean_name(value, "name", 255)
-    if name.lower() == ORG_ADMINS_GROUP:
+    whatever reads like it is refused too: other cases, fullwidth or Unicode hyphens, Cyrillic
+    or Greek lookalike letters (the skeleton of resolvers/identity.py), invisible characters."""
+    name = clean_name(value, field, MAX_NAME)
+    key = name_key(name, field)
+    if skeleton(key) == skeleton(ORG_ADMINS_GROUP):
         raise refuse(
             ErrorCode.PROTECTED_GROUP,
-            f"'{ORG_ADMINS_GROUP}' is reserved for the organization admins' group.",
-            field="name",
+            f"'{ORG_ADMINS_GROUP}' (or a name that reads like it) is reserved for the "
+            "organization admins' group.",
+            field=field,
             rule="R-ROLE-15",
         )
-    return name
+    return GroupName(name, key)
 
 
 def group_description(value: str) -> str:
@@ -116,14 +193,15 @@ async def _check_scope(ctx: Context, organization: Organization, site_id: int | 
 
 
 async def _ensure_unique(
-    organization_id: int, scope_ref: int, name: str, other_than: int | None = None
+    organization_id: int, scope_ref: int, named: GroupName, other_than: int | None = None
 ) -> None:
-    """Unique per scope, ignoring case: `Support` and `support` would be told apart by no one."""
-    query = Group.filter(organization_id=organization_id, scope_ref=scope_ref, name__iexact=name)
+    """Unique per scope in the compared form: `Support`, `support` and a fullwidth `support`
+    are one name."""
+    query = Group.filter(organization_id=organization_id, scope_ref=scope_ref, name_key=named.key)
     if other_than is not None:
         query = query.exclude(id=other_than)
     if await query.exists():
-        raise _duplicate(name)
+        raise _duplicate(named.shown)
 
 
 def _duplicate(name: str) -> DomainError:
@@ -133,22 +211,30 @@ def _duplicate(name: str) -> DomainError:
 async def update_group(
     ctx: Context, group: Group, name: str | None, description: str | None
 ) -> Group:
-    """Rename or describe a group; the org-admins group keeps its name (R-ROLE-15). A field
-    left out, or sent with its current value, is no change and writes no audit event."""
-    changes = _rename(group, name)
+    """Rename or describe a group (org-admins: see `refuse_protected`). A field left out, or
+    sent with its current value, is no change and writes no audit event."""
+    changes: dict[str, str] = {}
+    named = None if name is None or name.strip() == group.name else group_name(name)
+    if named is not None:
+        changes["name"] = named.shown
     if description is not None:
         changes["description"] = group_description(description)
     async with in_transaction():
         (locked,) = await lock_groups([group.id])
         before = {key: getattr(locked, key) for key in changes}
         changed = {key: value for key, value in changes.items() if before[key] != value}
+        await refuse_protected(
+            ctx,
+            [
+                (locked, GroupChange.RENAME if key == "name" else GroupChange.DESCRIBE, key)
+                for key in changed
+            ],
+        )
         if not changed:
             return locked
-        if "name" in changed:
-            await _ensure_unique(
-                locked.organization_id, locked.scope_ref, changed["name"], group.id
-            )
-        await _save(locked, changed)
+        if named is not None and "name" in changed:
+            await _ensure_unique(locked.organization_id, locked.scope_ref, named, group.id)
+        await _save(locked, changed, named)
         await record(
             ctx,
             organization_id=locked.organization_id,
@@ -162,24 +248,15 @@ async def update_group(
     return locked
 
 
-def _rename(group: Group, name: str | None) -> dict[str, str]:
-    if name is None or name.strip() == group.name:
-        return {}
-    if group.protected:
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"The '{group.name}' group mirrors the organization admins and can't be renamed.",
-            field="name",
-            rule="R-ROLE-15",
-        )
-    return {"name": group_name(name)}
-
-
-async def _save(group: Group, changed: dict[str, str]) -> None:
+async def _save(group: Group, changed: dict[str, str], named: GroupName | None) -> None:
     for key, value in changed.items():
         setattr(group, key, value)
+    fields = list(changed)
+    if named is not None and "name" in changed:
+        group.name_key = named.key
+        fields.append("name_key")
     try:
-        await group.save(update_fields=list(changed))
+        await group.save(update_fields=fields)
     except IntegrityError:
         raise _duplicate(changed["name"]) from None
 
@@ -188,13 +265,7 @@ async def delete_group(ctx: Context, group: Group) -> int:
     """Delete a group with its memberships and product roles (the foreign keys cascade); the
     audit event lists what went with it. Refused for org-admins and for the last default group
     of a product role (R-ROLE-15, R-ACCESS-3)."""
-    if group.protected:
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"The '{group.name}' group mirrors the organization admins and can't be deleted.",
-            field="groupId",
-            rule="R-ROLE-15",
-        )
+    await refuse_protected(ctx, [(group, GroupChange.DELETE, "groupId")])
     async with in_transaction():
         defaults = await DefaultGroup.filter(group_id=group.id)
         instances = await lock_instances({d.product_instance_id for d in defaults})
