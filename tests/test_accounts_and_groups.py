@@ -266,11 +266,9 @@ async def test_another_organizations_customer_invite_leaves_the_persons_account_
         "displayName": "newhire",
         "accountType": "ATLASSIAN",
     }
-    in_globex = (
-        await OrgUser.get(organization_id=globex.org.id)
-        .filter(account__email=email)
-        .prefetch_related("account")
-    )
+    in_globex = await OrgUser.get(
+        organization_id=globex.org.id, account__email=email
+    ).prefetch_related("account")
     assert (in_globex.account.account_type, in_globex.account.owner_id) == (
         AccountType.CUSTOMER,
         globex.org.id,
