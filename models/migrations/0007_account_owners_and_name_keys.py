@@ -35,6 +35,20 @@ async def fill_group_name_keys(apps, schema_editor) -> None:
         await client.execute_query(update, [key, row["id"]])
 
 
+async def restore_sqlite_indexes(apps, schema_editor) -> None:
+    """SQLite alters a column by rebuilding its table, which leaves out the table's other
+    indexes: put back the ones 0001 and 0005 made (PostgreSQL alters in place and keeps them)."""
+    client = schema_editor.client
+    if client.capabilities.dialect != "sqlite":
+        return
+    await client.execute_script(
+        'CREATE INDEX IF NOT EXISTS "idx_account_account_6dd6fb" '
+        'ON "account" ("account_type", "id");'
+        'CREATE UNIQUE INDEX IF NOT EXISTS "uid_user_group_organiz_name" '
+        'ON "user_group" ("organization_id", "scope_ref", "name");'
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0006_directory_page_index')]
 
@@ -55,7 +69,15 @@ class Migration(migrations.Migration):
             name='owner',
             field=fields.ForeignKeyField('models.Organization', source_field='owner_id', null=True, db_constraint=True, to_field='id', related_name='customer_accounts', on_delete=OnDelete.CASCADE),
         ),
+        # Added nullable, filled, then NOT NULL: SQLite adds no NOT NULL column to a table with
+        # rows unless the database itself has a default.
         ops.AddField(
+            model_name='Account',
+            name='owner_ref',
+            field=fields.IntField(null=True),
+        ),
+        ops.RunSQL('UPDATE "account" SET "owner_ref" = 0'),
+        ops.AlterField(
             model_name='Account',
             name='owner_ref',
             field=fields.IntField(default=0),
@@ -67,7 +89,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Group',
             name='name_key',
-            field=fields.CharField(max_length=255, default=''),
+            field=fields.CharField(max_length=255, null=True),
         ),
         ops.RunPython(fill_group_name_keys),
         ops.AlterField(
@@ -84,4 +106,5 @@ class Migration(migrations.Migration):
             name='display_name',
             field=fields.CharField(null=True, max_length=200),
         ),
+        ops.RunPython(restore_sqlite_indexes),
     ]
