@@ -21,13 +21,8 @@ from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
-from resolvers.groups import (
-    GroupChange,
-    last_default_problem,
-    lock_groups,
-    lock_instances,
-    refuse_protected,
-)
+from resolvers.groups import last_default_problem, lock_groups, lock_instances
+from resolvers.protected_group import GroupChange, refuse_protected
 
 ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 CONFIGURE_DEFAULT_GROUPS = "configure_default_groups"

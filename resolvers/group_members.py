@@ -17,12 +17,8 @@ from models.group import Group, GroupMembership, GroupProductRole
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
-from resolvers.groups import (
-    ADD_REMOVE_USERS_FROM_GROUP,
-    GroupChange,
-    lock_groups,
-    refuse_protected,
-)
+from resolvers.groups import ADD_REMOVE_USERS_FROM_GROUP, lock_groups
+from resolvers.protected_group import GroupChange, refuse_protected
 from resolvers.targets import target_of_user
 
 VIEW_USERS = "view_users_in_organization"

@@ -2,27 +2,24 @@
 data and the group mutations share. Members: resolvers/group_members.py; product roles and
 default groups: resolvers/group_access.py."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.directory import OrgUser
-from models.enums import AdminRole, Experience
-from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
+from models.enums import Experience
+from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
-from permissions.matrix import MAKE_ROLE_FEATURE
 from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
-from resolvers.identity import fold, skeleton
-from resolvers.targets import organization_target
+from resolvers.identity import fold
+from resolvers.protected_group import GroupChange, refuse_protected, refuse_reserved_name
 from resolvers.validation import clean_name
 
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
@@ -45,54 +42,6 @@ async def lock_instances(ids: set[int]) -> dict[int, ProductInstance]:
     """Taken before any group lock, so two mutations never wait on each other in a circle."""
     rows = await ProductInstance.select_for_update().filter(id__in=sorted(ids)).order_by("id")
     return {row.id: row for row in rows}
-
-
-class GroupChange(StrEnum):
-    """What a group mutation changes of a group."""
-
-    RENAME = "RENAME"
-    DESCRIBE = "DESCRIBE"
-    DELETE = "DELETE"
-    MEMBERS = "MEMBERS"
-    PRODUCT_ROLES = "PRODUCT_ROLES"
-    DEFAULT_GROUP = "DEFAULT_GROUP"
-
-
-# Why each change of org-admins is refused (R-ROLE-15); `{}` is the group's name.
-PROTECTED_REASONS = {
-    GroupChange.RENAME: "The '{}' group mirrors the organization admins and can't be renamed.",
-    GroupChange.DESCRIBE: "Only organization admins may describe the '{}' group.",
-    GroupChange.DELETE: "The '{}' group mirrors the organization admins and can't be deleted.",
-    GroupChange.MEMBERS: "Membership of '{}' follows the organization admin role: use "
-    "assignAdminRole or revokeAdminRole.",
-    GroupChange.PRODUCT_ROLES: "'{}' holds no product roles of its own: organization admins "
-    "hold every product through their role (R-ROLE-4).",
-    GroupChange.DEFAULT_GROUP: "'{}' can never be a default group.",
-}
-
-
-async def refuse_protected(ctx: Context, changes: Sequence[tuple[Group, GroupChange, str]]) -> None:
-    """R-ROLE-15 in one place: every group mutation names here what it changes of which group
-    (and the input field that asks for it), before anything else. org-admins is the system's
-    mirror of the organization admin role: its name, existence, members, product roles and
-    default-group status follow from the role, so no one changes them through a group
-    mutation; its description is the organization admins' own, so only those who may make
-    organization admins (R-ROLE-2) change it."""
-    problems = []
-    for group, change, field in changes:
-        if not group.protected:
-            continue
-        if change is GroupChange.DESCRIBE and await _may_make_org_admins(ctx, group):
-            continue
-        reason = PROTECTED_REASONS[change].format(group.name)
-        problems.append(Problem(ErrorCode.PROTECTED_GROUP, reason, field, "R-ROLE-15"))
-    if problems:
-        raise DomainError(*problems)
-
-
-async def _may_make_org_admins(ctx: Context, group: Group) -> bool:
-    target = await organization_target(ctx, group.organization_id)
-    return ctx.decide(MAKE_ROLE_FEATURE[AdminRole.ORG_ADMIN].value, target).allowed
 
 
 async def create_group(
@@ -151,14 +100,7 @@ def group_name(value: str, field: str = "name") -> GroupName:
     or Greek lookalike letters (the skeleton of resolvers/identity.py), invisible characters."""
     name = clean_name(value, field, MAX_NAME)
     key = name_key(name, field)
-    if skeleton(key) == skeleton(ORG_ADMINS_GROUP):
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"'{ORG_ADMINS_GROUP}' (or a name that reads like it) is reserved for the "
-            "organization admins' group.",
-            field=field,
-            rule="R-ROLE-15",
-        )
+    refuse_reserved_name(key, field)
     return GroupName(name, key)
 
 
