@@ -49,12 +49,28 @@ async def restore_sqlite_indexes(apps, schema_editor) -> None:
     )
 
 
+async def sqlite_foreign_keys_off(apps, schema_editor) -> None:
+    """SQLite alters a column by rebuilding its table: DROP TABLE of the old one would fire the
+    foreign keys' ON DELETE actions (memberships, tokens and requests deleted, audit actors
+    nulled). Off for the rebuilds, outside a transaction (where SQLite honours the pragma)."""
+    if schema_editor.client.capabilities.dialect == "sqlite":
+        await schema_editor.client.execute_script("PRAGMA foreign_keys = OFF;")
+
+
+async def sqlite_foreign_keys_on(apps, schema_editor) -> None:
+    if schema_editor.client.capabilities.dialect == "sqlite":
+        await schema_editor.client.execute_script("PRAGMA foreign_keys = ON;")
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0006_directory_page_index')]
 
     initial = False
+    # Not one transaction: SQLite ignores PRAGMA foreign_keys inside one (see above).
+    atomic = False
 
     operations = [
+        ops.RunPython(sqlite_foreign_keys_off),
         ops.AlterModelOptions(
             name='Account',
             options={'table': 'account', 'app': 'models', 'unique_together': (('email', 'owner_ref'),), 'indexes': [Index(fields=['account_type', 'id'])], 'pk_attr': 'id', 'table_description': "A person's or an app's own account (owner null), or a portal-only customer account that"},
@@ -107,4 +123,5 @@ class Migration(migrations.Migration):
             field=fields.CharField(null=True, max_length=200),
         ),
         ops.RunPython(restore_sqlite_indexes),
+        ops.RunPython(sqlite_foreign_keys_on),
     ]
