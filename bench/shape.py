@@ -48,6 +48,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "site_id",
         "scope_ref",
         "name",
+        "name_key",
         "description",
         "protected",
         "created_at",
@@ -163,7 +164,10 @@ def _accounts(found: Plan, rng: random.Random, tag: str) -> None:
 def _group(found: Plan, name: str, description: str, protected: bool = False) -> int:
     """Organization-level, as every group of a CENTRALIZED organization."""
     n = len(found.rows["user_group"])
-    return found.add("user_group", ORGANIZATION_ID, None, 0, name, description, protected, when(n))
+    key = name.casefold()  # the generated names are ASCII: their folded form (identity.fold)
+    return found.add(
+        "user_group", ORGANIZATION_ID, None, 0, name, key, description, protected, when(n)
+    )
 
 
 def _grant(found: Plan, group: int, instance: int, role: str, default: bool) -> None:

@@ -27,13 +27,21 @@ class Group(Model):
     # scope" is one plain unique constraint on both databases (NULLs are distinct in UNIQUE).
     scope_ref = fields.IntField()
     name = fields.CharField(max_length=255)
+    # The name in the one form names are compared in (resolvers/identity.py: NFKC, case folded):
+    # names that read alike are one name per scope, by this unique key, also under races.
+    name_key = fields.CharField(max_length=255)
     description = fields.TextField(default="")
     protected = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "user_group"
-        unique_together = (("organization", "scope_ref", "name"),)
+        # The second implies the first, which stays: SQLite drops a table's own UNIQUE only by
+        # rebuilding the table.
+        unique_together = (
+            ("organization", "scope_ref", "name"),
+            ("organization", "scope_ref", "name_key"),
+        )
 
 
 class GroupMembership(Model):

@@ -36,7 +36,7 @@ async def load_demo(lifetime: timedelta | None) -> tuple[list[DemoToken], str]:
         await _build_globex()
     tokens = []
     for email, holds in HOLDERS:
-        account = await Account.get(email=email)
+        account = await Account.get(email=email, owner_ref=0)
         tokens.append(
             DemoToken(email, holds, await issue_personal_token(account, "demo", lifetime=lifetime))
         )

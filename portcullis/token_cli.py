@@ -16,6 +16,8 @@ from models.directory import Account
 from permissions.auth import TOKEN_KIND, issue_personal_token, revoke_personal_token
 from portcullis.settings import NEVER, SettingsError, lifetime, load_settings
 from resolvers import sign_in
+from resolvers.directory import own_account
+from resolvers.errors import DomainError
 
 Runner = Callable[[Awaitable[int]], int]
 _PREFIX = re.compile(rf"^(?:{TOKEN_KIND}_)?([0-9a-f]{{12}})(?:_.*)?$")
@@ -65,7 +67,10 @@ def _create_command(args: argparse.Namespace, run: Runner) -> int:
 
 
 async def _account(email: str) -> Account | None:
-    account = await Account.get_or_none(email=email.strip().lower())
+    try:
+        account = await own_account(email)
+    except DomainError:  # not an email address: no account has it
+        account = None
     if account is None:
         print(f"error: no account with email {email}", file=sys.stderr)
     return account

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.directory import Account, OrgUser
@@ -24,13 +25,19 @@ class ProductGrant:
 async def create_account(
     email: str, display_name: str, account_type: AccountType = AccountType.ATLASSIAN
 ) -> Account:
-    """A global account (the CLI's `user create`); email is unique, case-insensitively."""
+    """An account of its own (the CLI's `user create`): one per email, in the compared form."""
     email = clean_email(email)
-    if await Account.exists(email=email):
+    name = clean_name(display_name, "displayName")
+    async with in_transaction():
+        account, created = await _get_or_create(email, None, account_type, name)
+    if not created:
         raise refuse(ErrorCode.DUPLICATE, f"An account with email {email} exists.", field="email")
-    return await Account.create(
-        email=email, display_name=clean_name(display_name, "displayName"), account_type=account_type
-    )
+    return account
+
+
+async def own_account(email: str) -> Account | None:
+    """The account of its own with that email (what a personal token is issued for)."""
+    return await Account.get_or_none(email=clean_email(email), owner_ref=0)
 
 
 async def invite_user(
@@ -41,21 +48,20 @@ async def invite_user(
     account_type: AccountType,
     grants: list[ProductGrant],
 ) -> OrgUser:
-    """Add an account (created if new) to the directory, with product access in the same step."""
+    """Add an account (created if new) to the directory, with product access in the same step.
+    The account is the person's own (ATLASSIAN), or the organization's own portal-only customer
+    or app account: no organization's invite changes what another sees of an account or may do
+    with it (docs/accounts-and-groups.md). `displayName` is this organization's name for them."""
     email = clean_email(email)
-    name = clean_name(display_name or email.split("@")[0], "displayName")
-    existing = await Account.get_or_none(email=email)
-    kind = existing.account_type if existing else account_type
-    instances = await _check_grants(ctx, organization, kind, grants)
+    name = None if display_name is None else clean_name(display_name, "displayName")
+    instances = await _check_grants(ctx, organization, account_type, grants)
     async with in_transaction():
-        account = existing or await Account.create(
-            email=email, display_name=name, account_type=kind
-        )
-        if await OrgUser.exists(organization_id=organization.id, account_id=account.id):
-            raise refuse(
-                ErrorCode.DUPLICATE, f"{email} is already in this organization.", field="email"
-            )
-        user = await OrgUser.create(organization=organization, account=account)
+        # One invite into a directory at a time (a row lock on PostgreSQL, the single writer on
+        # SQLite): an email is in a directory once, whatever account it names.
+        await Organization.select_for_update().filter(id=organization.id).first()
+        account = await _account_for(organization, email, account_type)
+        await _refuse_present(organization, account)
+        user = await OrgUser.create(organization=organization, account=account, display_name=name)
         await record(
             ctx,
             organization_id=organization.id,
@@ -63,12 +69,77 @@ async def invite_user(
             target_type="User",
             target_id=user.id,
             rule="R-ACCESS-2",
-            after={"email": email, "accountType": kind.value},
+            after={"email": email, "accountType": account_type.value, "displayName": name},
         )
         for index, (grant, instance) in enumerate(zip(grants, instances, strict=True)):
             where = f"productAccess.{index}.role"
             await access.join_default_group(ctx, user, instance, grant.role, where)
     return user
+
+
+async def _account_for(organization: Organization, email: str, kind: AccountType) -> Account:
+    """ATLASSIAN: the person's own account. CUSTOMER and APP: this organization's own account of
+    that kind, unless the operator made the email an account of that kind of its own."""
+    own = await Account.get_or_none(email=email, owner_ref=0)
+    if kind is not AccountType.ATLASSIAN and (own is None or own.account_type is not kind):
+        account, _ = await _get_or_create(email, organization.id, kind, email.split("@")[0])
+        return account
+    if own is None:
+        own, _ = await _get_or_create(email, None, kind, email.split("@")[0])
+    if own.account_type is not kind:
+        raise refuse(
+            ErrorCode.ACCOUNT_TYPE_MISMATCH,
+            f"{email} is an account of type {own.account_type.value}, not {kind.value}; an "
+            "invite can't change that.",
+            field="accountType",
+            rule="R-ACCESS-2",
+        )
+    return own
+
+
+async def _get_or_create(
+    email: str, owner_id: int | None, kind: AccountType, name: str
+) -> tuple[Account, bool]:
+    """Race-free on both databases: the insert is a savepoint of its own, so when a concurrent
+    request inserts the same email first, the unique key refuses ours and we read theirs."""
+    owner_ref = owner_id or 0
+    found = await Account.get_or_none(email=email, owner_ref=owner_ref)
+    if found is not None:
+        return found, False
+    try:
+        async with in_transaction():
+            created = await Account.create(
+                email=email,
+                display_name=name,
+                account_type=kind,
+                owner_id=owner_id,
+                owner_ref=owner_ref,
+            )
+        return created, True
+    except IntegrityError:
+        return await Account.get(email=email, owner_ref=owner_ref), False
+
+
+async def _refuse_present(organization: Organization, account: Account) -> None:
+    """An email is in a directory once: the same account again is DUPLICATE; another account
+    of that email (a customer account beside the person's own) is ACCOUNT_TYPE_MISMATCH."""
+    present = await OrgUser.filter(
+        organization_id=organization.id, account__email=account.email
+    ).select_related("account")
+    for entry in present:
+        if entry.account_id == account.id:
+            raise refuse(
+                ErrorCode.DUPLICATE,
+                f"{account.email} is already in this organization.",
+                field="email",
+            )
+        raise refuse(
+            ErrorCode.ACCOUNT_TYPE_MISMATCH,
+            f"{account.email} is already in this organization as an account of type "
+            f"{entry.account.account_type.value}.",
+            field="accountType",
+            rule="R-ACCESS-2",
+        )
 
 
 async def _check_grants(

@@ -17,6 +17,8 @@ class ErrorCode(StrEnum):
     DUPLICATE = "DUPLICATE"
     INVALID_INPUT = "INVALID_INPUT"
     INVALID_SIGN_IN_CODE = "INVALID_SIGN_IN_CODE"
+    # inviteUser named an account type other than the existing account's (R-ACCESS-2).
+    ACCOUNT_TYPE_MISMATCH = "ACCOUNT_TYPE_MISMATCH"
 
 
 @dataclass(frozen=True)

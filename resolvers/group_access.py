@@ -22,6 +22,7 @@ from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.groups import last_default_problem, lock_groups, lock_instances
+from resolvers.protected_group import GroupChange, refuse_protected
 
 ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 CONFIGURE_DEFAULT_GROUPS = "configure_default_groups"
@@ -44,6 +45,9 @@ async def grant_group_product_access(
 ) -> list[Group]:
     """Several groups, one or more roles each, in one operation (R-ACCESS-5)."""
     picked = pick(groups)
+    await refuse_protected(
+        ctx, [(group, GroupChange.PRODUCT_ROLES, f"groupIds.{index}") for index, group in picked]
+    )
     wanted = product_roles(instance, roles)
     await _check_places(ctx, picked, instance)
     async with in_transaction():
@@ -82,13 +86,8 @@ async def set_default_group(
 ) -> ProductInstance:
     """Make a group a default group of a product role, or stop it being one; the group keeps
     its product role either way (revoking it is revokeGroupProductAccess)."""
-    if enabled and group.protected:  # before its place: ORIGINAL's org-admins has no site
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"'{group.name}' can never be a default group.",
-            field="groupId",
-            rule="R-ROLE-15",
-        )
+    if enabled:  # before its place: ORIGINAL's org-admins has no site
+        await refuse_protected(ctx, [(group, GroupChange.DEFAULT_GROUP, "groupId")])
     product_roles(instance, [role], field="role")
     await _check_places(ctx, [(0, group)], instance, field="groupId")
     async with in_transaction():

@@ -18,6 +18,7 @@ from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.groups import ADD_REMOVE_USERS_FROM_GROUP, lock_groups
+from resolvers.protected_group import GroupChange, refuse_protected
 from resolvers.targets import target_of_user
 
 VIEW_USERS = "view_users_in_organization"
@@ -28,7 +29,7 @@ Picked = list[tuple[int, OrgUser]]
 
 
 async def add_group_members(ctx: Context, group: Group, user_ids: Sequence[int | None]) -> Group:
-    _refuse_protected(group)
+    await refuse_protected(ctx, [(group, GroupChange.MEMBERS, "groupId")])
     picked = await _directory_users(ctx, group, user_ids)
     async with in_transaction():
         (locked,) = await lock_groups([group.id])
@@ -44,7 +45,7 @@ async def add_group_members(ctx: Context, group: Group, user_ids: Sequence[int |
 
 
 async def remove_group_members(ctx: Context, group: Group, user_ids: Sequence[int | None]) -> Group:
-    _refuse_protected(group)
+    await refuse_protected(ctx, [(group, GroupChange.MEMBERS, "groupId")])
     picked = await _directory_users(ctx, group, user_ids)
     async with in_transaction():
         (locked,) = await lock_groups([group.id])
@@ -56,19 +57,6 @@ async def remove_group_members(ctx: Context, group: Group, user_ids: Sequence[in
             await GroupMembership.filter(group_id=locked.id, user_id=user.id).delete()
             await _audit(ctx, locked, "group.member_remove", before={"userId": user.id})
     return locked
-
-
-def _refuse_protected(group: Group) -> None:
-    """org-admins mirrors the organization admin role (R-ROLE-1): its members change with the
-    role, where the last organization admin is kept (R-ROLE-3)."""
-    if group.protected:
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"Membership of '{group.name}' follows the organization admin role: "
-            "use assignAdminRole or revokeAdminRole.",
-            field="groupId",
-            rule="R-ROLE-15",
-        )
 
 
 async def _directory_users(ctx: Context, group: Group, user_ids: Sequence[int | None]) -> Picked:

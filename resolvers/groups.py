@@ -2,6 +2,7 @@
 data and the group mutations share. Members: resolvers/group_members.py; product roles and
 default groups: resolvers/group_access.py."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -9,7 +10,7 @@ from tortoise.transactions import in_transaction
 
 from models.directory import OrgUser
 from models.enums import Experience
-from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
+from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
@@ -17,11 +18,14 @@ from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
+from resolvers.identity import fold
+from resolvers.protected_group import GroupChange, refuse_protected, refuse_reserved_name
 from resolvers.validation import clean_name
 
 CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
 ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 MAX_DESCRIPTION = 1000
+MAX_NAME = 255
 
 
 async def lock_groups(ids: list[int]) -> list[Group]:
@@ -44,21 +48,22 @@ async def create_group(
     ctx: Context, organization: Organization, site_id: int | None, name: str, description: str
 ) -> Group:
     """Organization-level in CENTRALIZED (site_id None), site-level in ORIGINAL."""
-    name, description = group_name(name), group_description(description)
+    named, description = group_name(name), group_description(description)
     await _check_scope(ctx, organization, site_id)
     scope_ref = site_id or 0
     async with in_transaction():
-        await _ensure_unique(organization.id, scope_ref, name)
+        await _ensure_unique(organization.id, scope_ref, named)
         try:
             group = await Group.create(
                 organization=organization,
                 site_id=site_id,
                 scope_ref=scope_ref,
-                name=name,
+                name=named.shown,
+                name_key=named.key,
                 description=description,
             )
         except IntegrityError:  # the same name, created by a concurrent request
-            raise _duplicate(name) from None
+            raise _duplicate(named.shown) from None
         await record(
             ctx,
             organization_id=organization.id,
@@ -66,23 +71,37 @@ async def create_group(
             target_type="Group",
             target_id=group.id,
             rule=CREATE_OR_MODIFY_GROUP,
-            after={"name": name, "description": description, "siteId": site_id},
+            after={"name": named.shown, "description": description, "siteId": site_id},
         )
     return group
 
 
-def group_name(value: str) -> str:
-    """`org-admins` names only the group that mirrors the organization admins (R-ROLE-15);
-    other cases of it are refused too, as they would read the same in a list."""
-    name = clean_name(value, "name", 255)
-    if name.lower() == ORG_ADMINS_GROUP:
+@dataclass(frozen=True)
+class GroupName:
+    """A group name as shown, and as compared (resolvers/identity.py)."""
+
+    shown: str
+    key: str
+
+
+def name_key(name: str, field: str = "name") -> str:
+    """The unique key of a group name: names that read alike are one name per scope."""
+    key = fold(name, field)
+    if len(key) > MAX_NAME:
         raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"'{ORG_ADMINS_GROUP}' is reserved for the organization admins' group.",
-            field="name",
-            rule="R-ROLE-15",
+            ErrorCode.INVALID_INPUT, f"'{field}' must be at most {MAX_NAME} characters.", field
         )
-    return name
+    return key
+
+
+def group_name(value: str, field: str = "name") -> GroupName:
+    """`org-admins` names only the group that mirrors the organization admins (R-ROLE-15);
+    whatever reads like it is refused too: other cases, fullwidth or Unicode hyphens, Cyrillic
+    or Greek lookalike letters (the skeleton of resolvers/identity.py), invisible characters."""
+    name = clean_name(value, field, MAX_NAME)
+    key = name_key(name, field)
+    refuse_reserved_name(key, field)
+    return GroupName(name, key)
 
 
 def group_description(value: str) -> str:
@@ -116,14 +135,15 @@ async def _check_scope(ctx: Context, organization: Organization, site_id: int | 
 
 
 async def _ensure_unique(
-    organization_id: int, scope_ref: int, name: str, other_than: int | None = None
+    organization_id: int, scope_ref: int, named: GroupName, other_than: int | None = None
 ) -> None:
-    """Unique per scope, ignoring case: `Support` and `support` would be told apart by no one."""
-    query = Group.filter(organization_id=organization_id, scope_ref=scope_ref, name__iexact=name)
+    """Unique per scope in the compared form: `Support`, `support` and a fullwidth `support`
+    are one name."""
+    query = Group.filter(organization_id=organization_id, scope_ref=scope_ref, name_key=named.key)
     if other_than is not None:
         query = query.exclude(id=other_than)
     if await query.exists():
-        raise _duplicate(name)
+        raise _duplicate(named.shown)
 
 
 def _duplicate(name: str) -> DomainError:
@@ -133,22 +153,30 @@ def _duplicate(name: str) -> DomainError:
 async def update_group(
     ctx: Context, group: Group, name: str | None, description: str | None
 ) -> Group:
-    """Rename or describe a group; the org-admins group keeps its name (R-ROLE-15). A field
-    left out, or sent with its current value, is no change and writes no audit event."""
-    changes = _rename(group, name)
+    """Rename or describe a group (org-admins: see `refuse_protected`). A field left out, or
+    sent with its current value, is no change and writes no audit event."""
+    changes: dict[str, str] = {}
+    named = None if name is None or name.strip() == group.name else group_name(name)
+    if named is not None:
+        changes["name"] = named.shown
     if description is not None:
         changes["description"] = group_description(description)
     async with in_transaction():
         (locked,) = await lock_groups([group.id])
         before = {key: getattr(locked, key) for key in changes}
         changed = {key: value for key, value in changes.items() if before[key] != value}
+        await refuse_protected(
+            ctx,
+            [
+                (locked, GroupChange.RENAME if key == "name" else GroupChange.DESCRIBE, key)
+                for key in changed
+            ],
+        )
         if not changed:
             return locked
-        if "name" in changed:
-            await _ensure_unique(
-                locked.organization_id, locked.scope_ref, changed["name"], group.id
-            )
-        await _save(locked, changed)
+        if named is not None and "name" in changed:
+            await _ensure_unique(locked.organization_id, locked.scope_ref, named, group.id)
+        await _save(locked, changed, named)
         await record(
             ctx,
             organization_id=locked.organization_id,
@@ -162,24 +190,15 @@ async def update_group(
     return locked
 
 
-def _rename(group: Group, name: str | None) -> dict[str, str]:
-    if name is None or name.strip() == group.name:
-        return {}
-    if group.protected:
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"The '{group.name}' group mirrors the organization admins and can't be renamed.",
-            field="name",
-            rule="R-ROLE-15",
-        )
-    return {"name": group_name(name)}
-
-
-async def _save(group: Group, changed: dict[str, str]) -> None:
+async def _save(group: Group, changed: dict[str, str], named: GroupName | None) -> None:
     for key, value in changed.items():
         setattr(group, key, value)
+    fields = list(changed)
+    if named is not None and "name" in changed:
+        group.name_key = named.key
+        fields.append("name_key")
     try:
-        await group.save(update_fields=list(changed))
+        await group.save(update_fields=fields)
     except IntegrityError:
         raise _duplicate(changed["name"]) from None
 
@@ -188,13 +207,7 @@ async def delete_group(ctx: Context, group: Group) -> int:
     """Delete a group with its memberships and product roles (the foreign keys cascade); the
     audit event lists what went with it. Refused for org-admins and for the last default group
     of a product role (R-ROLE-15, R-ACCESS-3)."""
-    if group.protected:
-        raise refuse(
-            ErrorCode.PROTECTED_GROUP,
-            f"The '{group.name}' group mirrors the organization admins and can't be deleted.",
-            field="groupId",
-            rule="R-ROLE-15",
-        )
+    await refuse_protected(ctx, [(group, GroupChange.DELETE, "groupId")])
     async with in_transaction():
         defaults = await DefaultGroup.filter(group_id=group.id)
         instances = await lock_instances({d.product_instance_id for d in defaults})

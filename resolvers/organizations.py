@@ -1,11 +1,13 @@
 """Organizations, sites and products: createOrganization, createSite, addProduct."""
 
+import itertools
+
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.admin_role import RoleAssignment
 from models.directory import OrgUser
-from models.enums import AdminRole, Experience
+from models.enums import AccountType, AdminRole, Experience
 from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
@@ -15,6 +17,7 @@ from resolvers.audit import record
 from resolvers.catalog import CatalogProduct, catalog
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, refuse
+from resolvers.groups import name_key
 from resolvers.validation import clean_host, clean_name
 
 ADD_NEW_PRODUCTS = "add_new_products"
@@ -27,6 +30,14 @@ async def create_organization(
     principal = ctx.require_principal()
     if principal.account_id is None:
         raise Forbidden("API keys act inside their own organization only.", rule="R-KEY-1")
+    account = await ctx.loaders.account.load(principal.account_id)
+    if account is None or account.account_type is AccountType.CUSTOMER:
+        raise refuse(
+            ErrorCode.PORTAL_ONLY_CUSTOMER,
+            "Portal-only customers are not licensed users: they can't create an organization "
+            "(whose creator becomes its organization admin).",
+            rule="R-ACCESS-6",
+        )
     name = clean_name(name, "name")
     async with in_transaction():
         org = await Organization.create(
@@ -40,6 +51,7 @@ async def create_organization(
             organization=org,
             scope_ref=0,
             name=ORG_ADMINS_GROUP,
+            name_key=name_key(ORG_ADMINS_GROUP),
             description="Organization admins (protected, R-ROLE-15).",
             protected=True,
         )
@@ -160,29 +172,21 @@ async def _create_default_groups(
     instance: ProductInstance,
     product: CatalogProduct,
 ) -> None:
-    site_level = org.experience is Experience.ORIGINAL  # ORIGINAL groups belong to a site
+    """A new group per product role, never one that exists: whoever made a group of that name
+    (a user access admin of another product, say) would hold the new product through it."""
     for role in product.role_keys:
-        group, created = await Group.get_or_create(
-            organization_id=org.id,
-            scope_ref=site.id if site_level else 0,
-            name=default_group_name(product, role, site),
-            defaults={
-                "site_id": site.id if site_level else None,
-                "description": f"Default group for {product.name} {role} on {site.name}.",
-            },
-        )
+        group = await _new_default_group(org, site, product, role)
         await GroupProductRole.create(group=group, product_instance=instance, role=role)
         await DefaultGroup.create(group=group, product_instance=instance, role=role)
-        if created:
-            await record(
-                ctx,
-                organization_id=org.id,
-                action="group.create",
-                target_type="Group",
-                target_id=group.id,
-                rule=ADD_NEW_PRODUCTS,
-                after={"name": group.name},
-            )
+        await record(
+            ctx,
+            organization_id=org.id,
+            action="group.create",
+            target_type="Group",
+            target_id=group.id,
+            rule=ADD_NEW_PRODUCTS,
+            after={"name": group.name},
+        )
         await record(
             ctx,
             organization_id=org.id,
@@ -192,3 +196,32 @@ async def _create_default_groups(
             rule=ADD_NEW_PRODUCTS,
             after={"productInstanceId": instance.id, "role": role, "default": True},
         )
+
+
+async def _new_default_group(
+    org: Organization, site: Site, product: CatalogProduct, role: str
+) -> Group:
+    """Named `default_group_name`, or `-2`, `-3`... after it when a group of the scope has
+    that name (in the compared form): the first free name. A group of that name made by a
+    concurrent request is a name taken too (the insert is a savepoint of its own)."""
+    site_level = org.experience is Experience.ORIGINAL  # ORIGINAL groups belong to a site
+    scope_ref = site.id if site_level else 0
+    base = default_group_name(product, role, site)
+    for number in itertools.count(1):
+        name = base if number == 1 else f"{base}-{number}"
+        key = name_key(name)
+        if await Group.exists(organization_id=org.id, scope_ref=scope_ref, name_key=key):
+            continue
+        try:
+            async with in_transaction():
+                return await Group.create(
+                    organization_id=org.id,
+                    site_id=site.id if site_level else None,
+                    scope_ref=scope_ref,
+                    name=name,
+                    name_key=key,
+                    description=f"Default group for {product.name} {role} on {site.name}.",
+                )
+        except IntegrityError:
+            continue
+    raise AssertionError("unreachable")  # itertools.count never ends

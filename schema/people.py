@@ -49,7 +49,8 @@ class User(Node):
             id=strawberry.ID(encode("User", row.id)),
             row=row,
             email=account.email,
-            display_name=account.display_name,
+            # The organization's own name for the person, if it gave one; else the account's.
+            display_name=row.display_name or account.display_name,
             account_type=account.account_type,
             managed=account.managed,
             status=row.status,

@@ -326,6 +326,7 @@ async def build(spec: OrgSpec) -> Built:
                     site=site,
                     scope_ref=site.id if site is not None else 0,  # site id, or 0 (org level)
                     name=f"group{i}",
+                    name_key=f"group{i}",
                 )
             )
         await GroupMembership.bulk_create(

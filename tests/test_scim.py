@@ -198,10 +198,15 @@ async def test_org_admins_is_untouched(scim: Scim) -> None:
 
 
 async def test_portal_only_customers_join_no_group_that_gives_a_product(scim: Scim) -> None:
-    customer = await factories.account("carl@customer.example", AccountType.CUSTOMER)
-    created = await scim.create_user("carl@customer.example")
+    # The customer is in the directory by the admin API's invite (CUSTOMER accounts belong to
+    # the organization that invited them); SCIM finds the email taken, and may not make the
+    # customer a licensed user through a group.
+    customer_user, _ = await scim.world.member("carl@customer.example", kind=AccountType.CUSTOMER)
+    refused = await scim("POST", "/Users", user_body("carl@customer.example"))
+    assert "taken" in scim_error(refused, 409, "uniqueness")
+    customer = await Account.get(id=customer_user.account_id)
     users_group = await Group.get(name__startswith="jira-users-")
-    add = {"op": "add", "path": "members", "value": [{"value": created["id"]}]}
+    add = {"op": "add", "path": "members", "value": [{"value": str(customer_user.id)}]}
     response = await scim("PATCH", f"/Groups/{users_group.id}", patch_body(add))
     assert "PORTAL_ONLY_CUSTOMER (R-ACCESS-6)" in scim_error(response, 400, "mutability")
     assert (await Account.get(id=customer.id)).account_type is AccountType.CUSTOMER

@@ -35,7 +35,7 @@ async def labelled_actors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_directory_page_index')]
+    dependencies = [('models', '0007_account_owners_and_name_keys')]
 
     initial = False
 
