@@ -31,19 +31,30 @@ async def test_malformed_bodies_are_client_errors(api: GraphQLClient, body: byte
 async def test_wrong_variable_types_and_unknown_fields_are_validation_errors(
     api: GraphQLClient,
 ) -> None:
+    """Each is refused before execution, with its own code and nothing else: no data."""
     world = await factories.world()
     wrong = await api(
         "query ($id: ID!) { organization(id: $id) { name } }", {"id": {"a": 1}}, world.admin_token
     )
-    assert wrong.errors
-    assert wrong.data is None
+    assert (wrong.status, wrong.codes, wrong.data) == (200, ["BAD_USER_INPUT"], None), wrong.body
+    assert "$id" in wrong.errors[0]["message"]
     unknown = await api("{ viewer { secretField } }", token=world.admin_token)
-    assert unknown.errors
-    huge = await api(
+    assert (unknown.status, unknown.codes, unknown.data) == (
+        200,
+        ["GRAPHQL_VALIDATION_FAILED"],
+        None,
+    ), unknown.body
+    assert "secretField" in unknown.errors[0]["message"]
+    huge = await api(  # beyond GraphQL's 32-bit Int: the literal does not fit its argument
         "{ viewer { organizations { users(first: 99999999999) { totalCount } } } }",
         token=world.admin_token,
     )
-    assert huge.errors  # beyond GraphQL's 32-bit Int
+    assert (huge.status, huge.codes, huge.data) == (
+        200,
+        ["GRAPHQL_VALIDATION_FAILED"],
+        None,
+    ), huge.body
+    assert "99999999999" in huge.errors[0]["message"]
 
 
 async def test_cursors_beyond_the_key_range_are_bad_user_input(api: GraphQLClient) -> None:
