@@ -16,16 +16,29 @@ from tests.graphql_client import GraphQLClient
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"{not json", b"[]", b'{"query": 42}', b'{"variables": {}}', b"", b'{"query": "{"}'],
+    ("body", "status", "answer"),
+    [
+        (b"{not json", 400, "Unable to parse request body as JSON"),
+        (b"[]", 400, "BATCHING_DISABLED"),
+        (b'{"query": 42}', 400, "`query` must be a string"),
+        (b'{"variables": {}}', 400, "No GraphQL query found"),
+        (b"", 400, "must be a JSON object"),
+        (b'{"query": "{"}', 200, "GRAPHQL_PARSE_FAILED"),
+    ],
 )
-async def test_malformed_bodies_are_client_errors(api: GraphQLClient, body: bytes) -> None:
+async def test_malformed_bodies_are_client_errors(
+    api: GraphQLClient, body: bytes, status: int, answer: str
+) -> None:
+    """Refused before execution: a 400 saying what is wrong, or a document that does not
+    parse: a 200 with no data and GRAPHQL_PARSE_FAILED."""
     response = await api.http.post(
         "/graphql", content=body, headers={"Content-Type": "application/json"}
     )
-    assert 400 <= response.status_code < 500 or (
-        response.status_code == 200 and response.json().get("errors")
-    ), (response.status_code, response.text)
+    assert response.status_code == status, response.text
+    assert answer in response.text
+    if status == 200:
+        assert response.json()["data"] is None
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == [answer]
 
 
 async def test_wrong_variable_types_and_unknown_fields_are_validation_errors(
