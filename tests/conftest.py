@@ -6,6 +6,7 @@ import signal
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pytest
 from tortoise import connections
@@ -13,7 +14,7 @@ from tortoise import connections
 from portcullis import db
 from portcullis.db import close_database, migrate
 from portcullis.settings import Limits
-from tests.fuzz_support import FUZZ_TALLY, describe_tally
+from tests.fuzz_support import FUZZ_TALLY, describe_tally, fuzz_seed, replay_command
 from tests.graphql_client import GraphQLClient, app_for, in_process
 
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
@@ -135,3 +136,19 @@ def pytest_terminal_summary(
         terminalreporter.write_sep("-", "fuzzing")
         for line in describe_tally(tally):
             terminalreporter.write_line(line)
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    """The fuzz run's seed, before any case is drawn: a run that hangs or dies can be replayed."""
+    if not any(item.get_closest_marker("fuzz") for item in items):
+        return []
+    return [f"fuzz seed {fuzz_seed()}; replay: {replay_command()}"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed fuzz test names the seed that replays it."""
+    report = yield
+    if report.failed and item.get_closest_marker("fuzz"):
+        report.sections.append(("fuzz seed", f"{replay_command()} '{item.nodeid}'"))
+    return report

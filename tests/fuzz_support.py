@@ -7,7 +7,10 @@ ORG_ADMIN of Globex (ORIGINAL), fuzzes the other experience. Each one's objects 
 the other.
 """
 
+import functools
+import hashlib
 import os
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +19,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from tortoise.models import Model
 
@@ -53,9 +57,40 @@ Ids = dict[str, list[str]]  # node type name -> global ids
 T = TypeVar("T")
 
 
+SEED_VARIABLE = "PORTCULLIS_FUZZ_SEED"
+SCALE_VARIABLE = "PORTCULLIS_FUZZ_SCALE"
+
+
 def fuzz_scale() -> int:
     """PORTCULLIS_FUZZ_SCALE=N runs N times as many cases (a longer fuzz); 1 in CI."""
-    return max(1, int(os.environ.get("PORTCULLIS_FUZZ_SCALE", "1")))
+    return max(1, int(os.environ.get(SCALE_VARIABLE, "1")))
+
+
+@functools.cache
+def fuzz_seed() -> int:
+    """The run's seed: PORTCULLIS_FUZZ_SEED=N draws the cases of the run that printed N again;
+    without it each run draws from a fresh seed, so every CI run tries new cases."""
+    given = os.environ.get(SEED_VARIABLE, "").strip()
+    if not given:
+        return secrets.randbelow(2**32)
+    try:
+        return int(given)
+    except ValueError:
+        raise pytest.UsageError(f"{SEED_VARIABLE} must be an integer, not {given!r}") from None
+
+
+def replay_command() -> str:
+    """What draws this run's cases again (the scale changes the draw too)."""
+    scale = fuzz_scale()
+    with_scale = f"{SCALE_VARIABLE}={scale} " if scale > 1 else ""
+    return f"{SEED_VARIABLE}={fuzz_seed()} {with_scale}pytest -m fuzz"
+
+
+def seed_for(name: str) -> int:
+    """One draw's seed, from the run's seed and the draw's name: each root field gets cases of
+    its own, and the same ones again under the same run seed."""
+    digest = hashlib.sha256(f"{fuzz_seed()}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 # --- The seeded data -----------------------------------------------------------------------
@@ -156,19 +191,22 @@ class Trial:
 
     def conclude(self, config: pytest.Config, fuzz: str, tried: int, floor: int) -> None:
         record(config, fuzz, tried, self.outcomes)
-        failed = f"{len(self.problems)} of {tried} failed:\n\n"
+        failed = f"{len(self.problems)} of {tried} failed (replay: {replay_command()}):\n\n"
         assert not self.problems, failed + "\n\n".join(self.problems[:5])
         assert tried >= floor, f"only {tried} cases drawn (at least {floor} expected)"
 
 
-def draw_distinct(strategy: st.SearchStrategy[T], count: int, key: Callable[[T], Any]) -> list[T]:
-    """`count` examples, the distinct ones (by key) in order. Derandomized: the same on every
-    run, so CI is repeatable; drawn before any is sent, so the number tried is exact."""
+def draw_distinct(
+    strategy: st.SearchStrategy[T], count: int, key: Callable[[T], Any], name: str
+) -> list[T]:
+    """`count` examples, the distinct ones (by key) in order, drawn from the seed of `name`
+    under the run's seed (fuzz_seed): fresh cases on every run, the same ones on a replay.
+    Drawn before any is sent, so the number tried is exact."""
     found: dict[Any, T] = {}
 
+    @hypothesis_seed(seed_for(name))
     @settings(
         max_examples=count,
-        derandomize=True,
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -203,11 +241,13 @@ def record(config: pytest.Config, fuzz: str, tried: int, outcomes: Counter[str])
 
 
 def describe_tally(tally: dict[str, Counter[str]]) -> list[str]:
-    """One line per fuzz: `schemathesis: 1900 cases in 34 runs (answered 800, NOT_FOUND 400)`."""
+    """One line per fuzz: `schemathesis: 1900 cases in 34 runs (answered 800, NOT_FOUND 400)`,
+    and the line that replays the run."""
     lines = []
     for fuzz, counts in sorted(tally.items()):
         outcomes = [f"{name} {n}" for name, n in counts.most_common() if name not in _RUN_KEYS]
         lines.append(
             f"{fuzz}: {counts['cases']} cases in {counts['runs']} runs ({', '.join(outcomes)})"
         )
+    lines.append(f"replay: {replay_command()}")
     return lines

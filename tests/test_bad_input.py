@@ -16,34 +16,58 @@ from tests.graphql_client import GraphQLClient
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"{not json", b"[]", b'{"query": 42}', b'{"variables": {}}', b"", b'{"query": "{"}'],
+    ("body", "status", "answer"),
+    [
+        (b"{not json", 400, "Unable to parse request body as JSON"),
+        (b"[]", 400, "BATCHING_DISABLED"),
+        (b'{"query": 42}', 400, "`query` must be a string"),
+        (b'{"variables": {}}', 400, "No GraphQL query found"),
+        (b"", 400, "must be a JSON object"),
+        (b'{"query": "{"}', 200, "GRAPHQL_PARSE_FAILED"),
+    ],
 )
-async def test_malformed_bodies_are_client_errors(api: GraphQLClient, body: bytes) -> None:
+async def test_malformed_bodies_are_client_errors(
+    api: GraphQLClient, body: bytes, status: int, answer: str
+) -> None:
+    """Refused before execution: a 400 saying what is wrong, or a document that does not
+    parse: a 200 with no data and GRAPHQL_PARSE_FAILED."""
     response = await api.http.post(
         "/graphql", content=body, headers={"Content-Type": "application/json"}
     )
-    assert 400 <= response.status_code < 500 or (
-        response.status_code == 200 and response.json().get("errors")
-    ), (response.status_code, response.text)
+    assert response.status_code == status, response.text
+    assert answer in response.text
+    if status == 200:
+        assert response.json()["data"] is None
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == [answer]
 
 
 async def test_wrong_variable_types_and_unknown_fields_are_validation_errors(
     api: GraphQLClient,
 ) -> None:
+    """Each is refused before execution, with its own code and nothing else: no data."""
     world = await factories.world()
     wrong = await api(
         "query ($id: ID!) { organization(id: $id) { name } }", {"id": {"a": 1}}, world.admin_token
     )
-    assert wrong.errors
-    assert wrong.data is None
+    assert (wrong.status, wrong.codes, wrong.data) == (200, ["BAD_USER_INPUT"], None), wrong.body
+    assert "$id" in wrong.errors[0]["message"]
     unknown = await api("{ viewer { secretField } }", token=world.admin_token)
-    assert unknown.errors
-    huge = await api(
+    assert (unknown.status, unknown.codes, unknown.data) == (
+        200,
+        ["GRAPHQL_VALIDATION_FAILED"],
+        None,
+    ), unknown.body
+    assert "secretField" in unknown.errors[0]["message"]
+    huge = await api(  # beyond GraphQL's 32-bit Int: the literal does not fit its argument
         "{ viewer { organizations { users(first: 99999999999) { totalCount } } } }",
         token=world.admin_token,
     )
-    assert huge.errors  # beyond GraphQL's 32-bit Int
+    assert (huge.status, huge.codes, huge.data) == (
+        200,
+        ["GRAPHQL_VALIDATION_FAILED"],
+        None,
+    ), huge.body
+    assert "99999999999" in huge.errors[0]["message"]
 
 
 async def test_cursors_beyond_the_key_range_are_bad_user_input(api: GraphQLClient) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from models.enums import AdminRole
 from models.product import ProductInstance
+from models.receipt import MutationReceipt
 from resolvers import organizations
 from tests import factories
 from tests.factories import World, gid
@@ -217,6 +218,31 @@ CASES: dict[str, Callable[[World, ProductInstance], Awaitable[Case]]] = {
     "assignAdminRole": _assign_org_admin,
     "revokeAdminRole": _revoke_product_admin,
 }
+# The audit events each real run writes (R-AUDIT-1); its dry run writes none.
+AUDITED = {
+    "grantProductAccess": ["group.member_add"],
+    "revokeProductAccess": ["group.member_remove"],
+    "changeProductRole": ["group.member_add", "group.member_remove"],
+    "setProductAccess": ["group.member_remove"],
+    "addGroupMembers": ["group.member_add"] * 2,
+    "removeGroupMembers": ["group.member_remove"],
+    "grantGroupProductAccess": ["group.product_role_grant"] * 4,  # 2 groups x 2 roles
+    "revokeGroupProductAccess": ["group.product_role_revoke"],
+    "deleteGroup": ["group.delete"],
+    "assignAdminRole": ["admin_role.assign", "group.member_add"],
+    "revokeAdminRole": ["admin_role.revoke"],
+}
+
+
+def written_events(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+    """The actions of the audit events added since `before` (rows in key order), all by one
+    request; the older rows and the receipts (no clientMutationId here) are as they were."""
+    old = len(before["audit_event"])
+    assert after["audit_event"][:old] == before["audit_event"]
+    assert after["mutation_receipt"] == before["mutation_receipt"]
+    added = [dict(row) for row in after["audit_event"][old:]]
+    assert len({event["request_id"] for event in added}) == 1, added
+    return sorted(event["action"] for event in added)
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -237,7 +263,7 @@ async def test_a_dry_run_changes_nothing_and_returns_the_diff_the_change_makes(
     applied = await send(api, w.admin_token, case, dry_run=False)
     assert applied["dryRun"] is False
     assert applied["accessDiff"] == rehearsed["accessDiff"]
-    assert await state() != before_state
+    assert written_events(before_state, await state()) == AUDITED[name]
 
     diff = applied["accessDiff"]
     after = await effective(api, w.admin_token, case.users)
@@ -326,6 +352,11 @@ async def test_a_dry_run_with_a_client_mutation_id_leaves_no_receipt(api: GraphQ
     case = await _grant(w, confluence)
     case.input["clientMutationId"] = "grant-1"
     await send(api, w.admin_token, case, dry_run=True)
+    assert not await MutationReceipt.exists(client_mutation_id="grant-1")
     before = await effective(api, w.admin_token, case.users)
     await send(api, w.admin_token, case, dry_run=False)
-    assert await effective(api, w.admin_token, case.users) != before
+    receipts = await MutationReceipt.filter(client_mutation_id="grant-1")
+    assert [r.mutation for r in receipts] == ["grantProductAccess"]
+    user, confluence_id = case.users[0], case.input["productInstanceId"]
+    assert before == set()
+    assert await effective(api, w.admin_token, case.users) == {(user, confluence_id, "USER")}

@@ -7,7 +7,8 @@ extensions are missing or of the wrong type, and real operations whose variables
 types, or carry unknown ids, ids of the wrong type or ids of the other organization (foreign).
 Sent by POST with several content types, or by GET, mostly with alice's token (ORG_ADMIN of
 Acme Corp), sometimes with olivia's (Globex), none, or a bad one. As in
-test_fuzz_schemathesis.py, requests are drawn first (derandomized) and sent after.
+test_fuzz_schemathesis.py, requests are drawn first (from the run's seed) and sent after; the
+fuzz runs apart: `pytest -m fuzz`.
 """
 
 import json
@@ -247,9 +248,12 @@ def as_params(envelope: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple((k, v if isinstance(v, str) else json.dumps(v)) for k, v in envelope.items())
 
 
+@pytest.mark.fuzz
 async def test_malformed_requests(served_api: GraphQLClient, pytestconfig: pytest.Config) -> None:
     world = await seed(served_api)
-    drawn = draw_distinct(requests(Variables(world)), REQUESTS * fuzz_scale(), key=lambda r: r)
+    drawn = draw_distinct(
+        requests(Variables(world)), REQUESTS * fuzz_scale(), key=lambda r: r, name="bodies"
+    )
     trial = Trial()
     for request in drawn:
         response = await served_api.http.request(

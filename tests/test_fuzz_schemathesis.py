@@ -14,8 +14,9 @@ API.md makes NOT_FOUND and FORBIDDEN ordinary answers to a client.
 
 Requests go through httpx's ASGI transport on the test's event loop rather than `case.call()`:
 schemathesis's ASGI client runs the app on an event loop of its own in another thread, and the
-database connections belong to the test's loop. Cases are drawn first (Hypothesis, derandomized:
-the same documents on every run) and sent after, so the count of cases tried is exact.
+database connections belong to the test's loop. Cases are drawn first (Hypothesis, from the run's
+seed: fresh documents on every run, the same ones again with PORTCULLIS_FUZZ_SEED) and sent
+after, so the count of cases tried is exact. The fuzz runs apart: `pytest -m fuzz`.
 """
 
 from random import Random
@@ -92,7 +93,7 @@ def draw_cases(label: str, world: FuzzWorld, count: int) -> list[tuple[str, Case
 
     admins = st.sampled_from([ADMIN, ADMIN, FOREIGN_ADMIN])
     cases = st.tuples(operation.as_strategy(), admins, st.randoms()).map(realistic_case)
-    return draw_distinct(cases, count, key=lambda pair: (pair[0], document(pair[1])))
+    return draw_distinct(cases, count, key=lambda pair: (pair[0], document(pair[1])), name=label)
 
 
 def document(case: Case[Any]) -> str:
@@ -109,6 +110,7 @@ def test_every_root_field_is_fuzzed() -> None:
     assert sorted(LABELS) == sorted(fields)
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("label", LABELS)
 async def test_schemathesis_fuzz(
     served_api: GraphQLClient, pytestconfig: pytest.Config, label: str

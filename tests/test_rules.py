@@ -59,6 +59,28 @@ async def invite(api: GraphQLClient, world: World, token: str, instance: Product
     return await api(INVITE, variables, token)
 
 
+async def access_of(api: GraphQLClient, world: World, email: str) -> set[tuple[str, str]] | None:
+    """The user's product access as the organization admin reads it over the API: (product
+    instance id, role) pairs; None when no such user is in the organization."""
+    user = await OrgUser.get_or_none(organization_id=world.org.id, account__email=email)
+    if user is None:
+        return None
+    query = """query ($id: ID!) { node(id: $id) { ... on User {
+        productAccess { role productInstance { id } } } } }"""
+    node = (await api(query, {"id": gid("User", user.id)}, world.admin_token)).ok()["node"]
+    return {(a["productInstance"]["id"], a["role"]) for a in node["productAccess"]}
+
+
+async def invited_with_access(
+    api: GraphQLClient, world: World, token: str, instance: ProductInstance
+) -> None:
+    """The invitation succeeds and the new user holds exactly USER on the instance."""
+    email = f"new{instance.id}@example.com"
+    invited = (await invite(api, world, token, instance)).ok()["inviteUser"]
+    assert invited == {"user": {"email": email}, "errors": []}
+    assert await access_of(api, world, email) == {(gid("ProductInstance", instance.id), "USER")}
+
+
 async def api_key(org: Organization, read_only: bool) -> str:
     credential, prefix, digest = new_secret(API_KEY_KIND)
     await ApiKey.create(
@@ -73,11 +95,10 @@ async def test_a_user_access_admin_of_confluence_grants_it_and_is_refused_jira(
     world = await factories.world()
     confluence = await organizations.add_product(world.ctx, world.site.id, "confluence")
     _, token = await holder(world, AdminRole.USER_ACCESS_ADMIN, confluence.id)
-    granted = (await invite(api, world, token, confluence)).ok()["inviteUser"]
-    assert granted == {"user": {"email": f"new{confluence.id}@example.com"}, "errors": []}
+    await invited_with_access(api, world, token, confluence)
     refused = await invite(api, world, token, world.jira)
     assert refusal(refused) == ("FORBIDDEN", "add_remove_users_from_products")
-    assert not await OrgUser.filter(account__email=f"new{world.jira.id}@example.com").exists()
+    assert await access_of(api, world, f"new{world.jira.id}@example.com") is None
 
 
 async def test_a_centralized_site_admin_manages_product_access_only_as_user_access_admin_r_role_6(
@@ -86,8 +107,9 @@ async def test_a_centralized_site_admin_manages_product_access_only_as_user_acce
     world = await factories.world(Experience.CENTRALIZED)
     user, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
     assert refusal(await invite(api, world, token, world.jira)) == ("FORBIDDEN", "R-ROLE-6")
+    assert await access_of(api, world, f"new{world.jira.id}@example.com") is None
     await world.role(user, AdminRole.USER_ACCESS_ADMIN, world.jira.id)
-    assert (await invite(api, world, token, world.jira)).ok()["inviteUser"]["errors"] == []
+    await invited_with_access(api, world, token, world.jira)
 
 
 async def test_an_original_site_admin_manages_product_access_of_their_site(
@@ -95,7 +117,7 @@ async def test_an_original_site_admin_manages_product_access_of_their_site(
 ) -> None:  # R-ROLE-12; R-ROLE-6 is CENTRALIZED only
     world = await factories.world(Experience.ORIGINAL)
     _, token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
-    assert (await invite(api, world, token, world.jira)).ok()["inviteUser"]["errors"] == []
+    await invited_with_access(api, world, token, world.jira)
 
 
 async def test_only_organization_admins_make_organization_admins_r_role_2(

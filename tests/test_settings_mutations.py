@@ -75,6 +75,24 @@ async def set_anonymous(
     return await api(SET_ANONYMOUS_ACCESS, {"input": input}, token)
 
 
+async def switched(result: Result, instance: ProductInstance, enabled: bool) -> None:
+    """The answer names the instance with its new flag, the row holds it, and the newest audit
+    event records the switch (R-AUDIT-1)."""
+    assert payload(result, "setAnonymousAccess") == {
+        "productInstance": {"id": gid("ProductInstance", instance.id), "anonymousAccess": enabled},
+        "errors": [],
+    }
+    assert (await ProductInstance.get(id=instance.id)).anonymous_access is enabled
+    newest = await AuditEvent.all().order_by("-id").first()
+    assert newest is not None
+    assert (newest.action, newest.target_id, newest.before, newest.after) == (
+        "product.anonymous_access",
+        str(instance.id),
+        {"anonymousAccess": not enabled},
+        {"anonymousAccess": enabled},
+    )
+
+
 async def create_key(api: GraphQLClient, world: World, token: str, **input: Any) -> Result:
     fields = {"organizationId": gid("Organization", world.org.id), "name": "ci", **input}
     return await api(CREATE_API_KEY, {"input": fields}, token)
@@ -137,8 +155,9 @@ async def test_anonymous_access_is_unsupported_outside_confluence_jira_and_jsm_r
     world = await factories.world()
     for key in ("jira-service-management", "confluence"):
         supported = await organizations.add_product(world.ctx, world.site.id, key)
-        result = await set_anonymous(api, world.admin_token, supported, True)
-        assert payload(result, "setAnonymousAccess")["errors"] == []
+        await switched(
+            await set_anonymous(api, world.admin_token, supported, True), supported, True
+        )
     for key in ("bitbucket", "jira-product-discovery", "trello"):
         instance = await organizations.add_product(world.ctx, world.site.id, key)
         before = await state()
@@ -166,8 +185,7 @@ async def test_set_anonymous_access_belongs_to_product_admins_not_user_access_ad
         assert refusal(result) == ("FORBIDDEN", "configure_product_settings"), role
         assert await state() == before
     token = await holder(world, AdminRole.PRODUCT_ADMIN, world.jira.id)
-    result = await set_anonymous(api, token, world.jira, True)
-    assert payload(result, "setAnonymousAccess")["productInstance"]["anonymousAccess"] is True
+    await switched(await set_anonymous(api, token, world.jira, True), world.jira, True)
 
 
 async def test_an_original_site_admin_sets_anonymous_access_on_their_site(
@@ -175,8 +193,7 @@ async def test_an_original_site_admin_sets_anonymous_access_on_their_site(
 ) -> None:
     world = await factories.world(Experience.ORIGINAL)
     token = await holder(world, AdminRole.SITE_ADMIN, world.site.id)
-    result = await set_anonymous(api, token, world.jira, True)
-    assert payload(result, "setAnonymousAccess")["errors"] == []
+    await switched(await set_anonymous(api, token, world.jira, True), world.jira, True)
 
 
 # createApiKey
