@@ -11,7 +11,7 @@ from resolvers import pages
 from resolvers.audit import audit_filter
 from resolvers.targets import organization_target
 from schema import abilities
-from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.connections import Connection, paginate, window
 from schema.enums import AccessRequestStatus, Experience
 from schema.ids import encode
 from schema.node import (
@@ -68,7 +68,12 @@ class Organization(Node):
         extensions=[MEMBER_OF_ORGANIZATION],
     )
     async def sites(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazySite]:
         from schema.places import Site  # defined after this module
 
@@ -76,8 +81,7 @@ class Organization(Node):
             info,
             pages.ORG_SITES,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.site, ids, Site.of),
         )
 
@@ -86,7 +90,12 @@ class Organization(Node):
         extensions=[VIEW_DIRECTORY],
     )
     async def users(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyUser]:
         from schema.people import User  # defined after this module
 
@@ -94,8 +103,7 @@ class Organization(Node):
             info,
             pages.ORG_USERS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
             await directory_scope(info, self.row.id),
         )
@@ -105,7 +113,12 @@ class Organization(Node):
         extensions=[VIEW_DIRECTORY],
     )
     async def groups(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyGroup]:
         from schema.people import Group  # defined after this module
 
@@ -113,8 +126,7 @@ class Organization(Node):
             info,
             pages.ORG_GROUPS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.group, ids, Group.of),
             await directory_scope(info, self.row.id),
         )
@@ -125,7 +137,12 @@ class Organization(Node):
         extensions=[VIEW_DIRECTORY],
     )
     async def admins(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyAdminRoleAssignment]:
         from schema.people import AdminRoleAssignment  # defined after this module
 
@@ -133,8 +150,7 @@ class Organization(Node):
             info,
             pages.ORG_ADMINS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.role_assignment, ids, AdminRoleAssignment.of),
             await directory_scope(info, self.row.id),
         )
@@ -149,8 +165,10 @@ class Organization(Node):
     async def audit_log(
         self,
         info: Ctx,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         action: str | None = None,
         actor: str | None = None,
         since: datetime | None = None,
@@ -160,8 +178,7 @@ class Organization(Node):
             info,
             pages.ORG_AUDIT_LOG,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
             where=audit_filter(action, actor, since, until),
         )
@@ -171,14 +188,18 @@ class Organization(Node):
         extensions=[UPDATE_API_KEYS],
     )
     async def api_keys(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ApiKey]:
         return await paginate(
             info,
             pages.ORG_API_KEYS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.api_key, ids, ApiKey.of),
         )
 
@@ -192,12 +213,15 @@ class Organization(Node):
         self,
         info: Ctx,
         status: AccessRequestStatus | None = None,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[AccessRequestType]:
         from schema import access_requests  # defined after this module
 
-        return await access_requests.organization_requests(info, self.row.id, status, first, after)
+        page = window(first, after, last, before)
+        return await access_requests.organization_requests(info, self.row.id, status, page)
 
     @strawberry.field(
         description="User access settings: the approved email domains of each product that has "

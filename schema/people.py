@@ -11,7 +11,7 @@ from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
 from schema.access import ProductAccess, ProductBilling, read_ahead
-from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.connections import Connection, paginate, window
 from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
 from schema.node import (
@@ -64,15 +64,19 @@ class User(Node):
         extensions=[VIEW_USER],
     )
     async def groups(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection["Group"]:
         own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
         return await paginate(
             info,
             pages.USER_GROUPS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.group, ids, Group.of),
             None if own else await directory_scope(info, self.row.organization_id),
         )
@@ -161,14 +165,18 @@ class Group(Node):
         extensions=[VIEW_GROUP],
     )
     async def members(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[User]:
         return await paginate(
             info,
             pages.GROUP_MEMBERS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
         )
 
