@@ -2,8 +2,9 @@
 the pages of several parents with ROW_NUMBER() per parent; both must give the same page.
 
 Each list is read for one organization alone and beside a second organization's, first pages
-and pages after a cursor, forwards and newest first, walked backwards from the end too, with a field's filter (ProductInstance.users
-by role) and a SCOPED role's narrowing (an ORIGINAL site admin's directory)."""
+and pages after a cursor, forwards and newest first, and walked backwards from the end, with a
+field's filter (ProductInstance.users by role) and a SCOPED role's narrowing (an ORIGINAL site
+admin's directory)."""
 
 from models.directory import OrgUser
 from models.enums import AccountType, Experience

@@ -33,7 +33,7 @@ def test_every_connection_pages_both_ways() -> None:
         for name, field in owner.fields.items():
             if get_named_type(field.type).name.endswith("Connection"):
                 if not set(field.args) >= PAGE_ARGUMENTS:
-                    missing.append(f"{owner.name}.{name}: {sorted(field.args)}")
+                missing.append(f"{owner.name}.{name}: {sorted(field.args)}")
     assert not missing, "connections without first/after/last/before:\n" + "\n".join(missing)
     page_info = schema._schema.type_map["PageInfo"]
     assert isinstance(page_info, GraphQLObjectType)
