@@ -11,6 +11,7 @@ from models.product import ProductInstance
 from resolvers import access
 from resolvers.audit import record
 from resolvers.context import Context
+from resolvers.directory_search import add_to_directory
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.validation import clean_email, clean_name
 
@@ -55,7 +56,7 @@ async def invite_user(
             raise refuse(
                 ErrorCode.DUPLICATE, f"{email} is already in this organization.", field="email"
             )
-        user = await OrgUser.create(organization=organization, account=account)
+        user = await add_to_directory(organization, account)
         await record(
             ctx,
             organization_id=organization.id,

@@ -9,11 +9,20 @@ import strawberry
 from models import organization
 from resolvers import pages
 from resolvers.audit import audit_filter
+from resolvers.directory_search import DirectoryQuery, directory_filter, user_order
 from resolvers.targets import organization_target
 from schema import abilities
 from schema.connections import Connection, paginate, window
-from schema.enums import AccessRequestStatus, Experience
-from schema.ids import encode
+from schema.enums import (
+    AccessRequestStatus,
+    AccountType,
+    AdminRole,
+    Experience,
+    OrderDirection,
+    UserOrderField,
+    UserStatus,
+)
+from schema.ids import decode, encode
 from schema.node import (
     APPROVE_DENY_REQUESTS,
     CONFIGURE_ACCESS_SETTINGS,
@@ -42,6 +51,12 @@ LazyGroup = Annotated["Group", strawberry.lazy("schema.people")]
 LazyAdminRoleAssignment = Annotated["AdminRoleAssignment", strawberry.lazy("schema.people")]
 AccessRequestType = Annotated["AccessRequest", strawberry.lazy("schema.access_requests")]
 UserAccessSettingsType = Annotated["UserAccessSettings", strawberry.lazy("schema.access_requests")]
+
+
+@strawberry.input(description="How Organization.users is sorted.")
+class UserOrder:
+    field: UserOrderField
+    direction: OrderDirection = OrderDirection.ASC
 
 
 @strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")
@@ -86,7 +101,11 @@ class Organization(Node):
         )
 
     @strawberry.field(
-        description="The directory. Feature: view_users_in_organization (SCOPED: narrowed).",
+        description="The directory, by id unless `orderBy` says otherwise; totalCount counts "
+        "what the filters let through. `query` finds users whose email, display name or any "
+        "word of the name starts with it, ignoring case and accents. `productInstanceId`: "
+        "users with effective access to it (needs view_users_in_organization on it). "
+        "Feature: view_users_in_organization (SCOPED: narrowed).",
         extensions=[VIEW_DIRECTORY],
     )
     async def users(
@@ -96,9 +115,19 @@ class Organization(Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        query: str | None = None,
+        status: UserStatus | None = None,
+        account_type: AccountType | None = None,
+        admin_role: AdminRole | None = None,
+        product_instance_id: strawberry.ID | None = None,
+        order_by: UserOrder | None = None,
     ) -> Connection[LazyUser]:
         from schema.people import User  # defined after this module
 
+        instance = decode(product_instance_id, "ProductInstance") if product_instance_id else None
+        asked = DirectoryQuery(query, status, account_type, admin_role, instance)
+        descending = order_by is not None and order_by.direction is OrderDirection.DESC
+        order = user_order(order_by.field, descending) if order_by else None
         return await paginate(
             info,
             pages.ORG_USERS,
@@ -106,6 +135,8 @@ class Organization(Node):
             window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
             await directory_scope(info, self.row.id),
+            await directory_filter(info.context, self.row.id, asked),
+            order,
         )
 
     @strawberry.field(
