@@ -6,7 +6,7 @@ from typing import Annotated, Any, Self
 import strawberry
 
 from models import admin_role, directory, group
-from resolvers import pages, product_access
+from resolvers import grantable, pages, product_access
 from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
@@ -15,9 +15,11 @@ from schema.connections import Connection, paginate, window
 from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
 from schema.node import (
+    GRANT_SOMEWHERE,
     MEMBER_OF_GRANT,
     MEMBER_OF_GROUP_ORGANIZATION,
     MEMBER_OF_USER_ORGANIZATION,
+    MODIFY_GROUP,
     VIEW_ASSIGNMENT,
     VIEW_GROUP,
     VIEW_USER,
@@ -112,6 +114,18 @@ class User(Node):
         return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
 
     @strawberry.field(
+        description='The "Grant access" list: product instances the user holds by no path '
+        "that you may grant them (grantProductAccess would be allowed: R-ROLE-6, R-ROLE-8, "
+        "R-ROLE-10; a product whose default group also gives products you don't manage is "
+        "left out). Empty for a portal-only customer (R-ACCESS-6) and in a government cloud "
+        "organization (R-ACCESS-8). Feature: add_remove_users_from_products.",
+        extensions=[GRANT_SOMEWHERE],
+    )
+    async def grantable_products(self, info: Ctx) -> list[ProductInstance]:
+        found = await grantable.grantable_to_user(info.context, self.row)
+        return [ProductInstance.of(instance) for instance in found]
+
+    @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.UserViewerCan,
         extensions=[MEMBER_OF_USER_ORGANIZATION],
@@ -197,6 +211,18 @@ class Group(Node):
     async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.default_for_by_group.load(self.row.id)
         return [ProductRoleGrant(row=r, role=r.role) for r in rows]
+
+    @strawberry.field(
+        description='The "Add product" list: product instances of the group\'s organization '
+        "(in ORIGINAL, of its site) it holds no role on that you may give it "
+        "(grantGroupProductAccess would be allowed). Empty while a portal-only customer is a "
+        "member (R-ACCESS-6). Features: create_or_modify_group on the group, "
+        "add_remove_users_from_products on each product.",
+        extensions=[MODIFY_GROUP, GRANT_SOMEWHERE],
+    )
+    async def grantable_products(self, info: Ctx) -> list[ProductInstance]:
+        found = await grantable.grantable_to_group(info.context, self.row)
+        return [ProductInstance.of(instance) for instance in found]
 
     @strawberry.field(
         description=VIEWER_CAN,
