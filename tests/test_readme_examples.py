@@ -109,7 +109,9 @@ async def _ids(organization_name: str) -> dict[str, str]:
     users = await OrgUser.filter(organization_id=org.id).order_by("-id")
     key = await ApiKey.filter(organization_id=org.id).order_by("id").first()
     request = await AccessRequest.filter(organization_id=org.id).order_by("id").first()
-    assert site and len(groups) >= 2 and len(users) >= 3
+    assert site is not None
+    assert len(groups) >= 2
+    assert len(users) >= 3
     ids = {
         "org": gid("Organization", org.id),
         "site": gid("Site", site.id),
