@@ -43,18 +43,18 @@ def words_of(email: str, display_name: str) -> set[str]:
     return {w[:320] for w in found if w}
 
 
-async def add_to_directory(organization: Organization | int, account: Account) -> OrgUser:
+async def add_to_directory(organization: Organization, account: Account) -> OrgUser:
     """Create the account's directory entry with its sort keys and search words (inside the
-    caller's transaction, so the entry never exists without them)."""
-    organization_id = organization if isinstance(organization, int) else organization.id
+    caller's transaction, so the entry never exists without them). The entry holds both
+    objects, as the callers read `user.account` next."""
     user = await OrgUser.create(
-        organization_id=organization_id,
-        account_id=account.id,
+        organization=organization,
+        account=account,
         name_key=fold(account.display_name)[:200],
         email_key=fold(account.email)[:320],
     )
     await DirectoryWord.bulk_create(
-        DirectoryWord(user_id=user.id, organization_id=organization_id, word=word)
+        DirectoryWord(user_id=user.id, organization_id=organization.id, word=word)
         for word in sorted(words_of(account.email, account.display_name))
     )
     return user
