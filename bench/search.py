@@ -12,17 +12,34 @@ fixed number of statements). Figures go to bench/data/search.json; bench/README.
 import argparse
 import json
 import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from bench import report
-from bench.generate import DEFAULT_SEED
+from bench.generate import DEFAULT_SEED, Manifest
 from bench.queries import KINDS
-from bench.run import BENCH_RATE_LIMIT, DATA_DIR, Settings, measure, prepare
-from bench.server import free_port, portcullis_command, running
+from bench.run import BENCH_RATE_LIMIT, DATA_DIR, POSTGRES, Settings, measure
+from bench.server import REPO, free_port, portcullis_command, running
 
 SEARCH = next(kind for kind in KINDS if kind.key == "search")
+
+
+def prepare(database: str, size: str, settings: Settings) -> Manifest:
+    """Data of its own (bench_search_<size>), so that it never empties a database the full
+    runner (bench.run) is using; generated unless --reuse finds it."""
+    path = DATA_DIR / f"search-{database}-{size}.json"
+    if settings.reuse and path.exists():
+        return Manifest.read(path)
+    name = f"bench_search_{size}"
+    url = (
+        f"sqlite://{DATA_DIR / f'{name}.sqlite3'}" if database == "sqlite" else f"{POSTGRES}/{name}"
+    )
+    command = [sys.executable, "-m", "bench.generate", "--size", size, "--database-url", url]
+    command += ["--seed", str(settings.seed), "--out", str(path)]
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return Manifest.read(path)
 
 
 def search_at(database: str, size: str, settings: Settings) -> dict[str, Any]:

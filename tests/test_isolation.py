@@ -259,7 +259,7 @@ def test_every_root_operation_is_tried_or_takes_no_id() -> None:
         if root is not None
         for name in root.fields
     }
-    tried = set(covered()) - {"Viewer.can"}
+    tried = set(covered()) - {"Viewer.can", "Organization.users"}  # fields below the roots
     assert roots == tried | set(NO_ID) | set(NODE), "say in NO_ID why it takes no id"
     assert not set(NO_ID) & set(operations_taking_ids()), "NO_ID lists one that takes an id"
 
