@@ -38,9 +38,10 @@ class OrgUser(Model):
     status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
     created_at = fields.DatetimeField(auto_now_add=True)
     # The account's display name and email folded for search and sorting (lower case, accents
-    # off), copied here on write so a directory sorted by either is read from an index.
-    name_key = fields.CharField(max_length=200, default="")
-    email_key = fields.CharField(max_length=320, default="")
+    # off), copied here on write so a directory sorted by either is read from an index. The
+    # database default lets migration 0011 add them to existing rows, which it then fills.
+    name_key = fields.CharField(max_length=200, default="", db_default="")
+    email_key = fields.CharField(max_length=320, default="", db_default="")
 
     class Meta:
         table = "org_user"

@@ -65,12 +65,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='OrgUser',
             name='email_key',
-            field=fields.CharField(default='', max_length=320),
+            field=fields.CharField(default='', db_default='', max_length=320),
         ),
         ops.AddField(
             model_name='OrgUser',
             name='name_key',
-            field=fields.CharField(default='', max_length=200),
+            field=fields.CharField(default='', db_default='', max_length=200),
         ),
         ops.AddIndex(
             model_name='OrgUser',
