@@ -72,6 +72,21 @@ query InstanceUsers($instance: ID!) {
 }
 """
 
+DIRECTORY_SEARCH = """
+query DirectorySearch($org: ID!, $query: String!) {
+  organization(id: $org) {
+    users(query: $query, first: 20, orderBy: {field: DISPLAY_NAME}) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { id email displayName status } }
+    }
+  }
+}
+"""
+# What a person types into a console's search box: a name's start, a whole name, an email's
+# start, accents left out or not (bench/shape.py's names).
+SEARCHES = ("lov", "Ada Lov", "zoe", "émile z", "user0004", "mull", "knuth", "gra")
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -118,10 +133,19 @@ def _instance_users(manifest: Manifest, n: int, rng: random.Random) -> list[dict
     return [body] * n
 
 
+def _searches(manifest: Manifest, n: int, rng: random.Random) -> list[dict[str, Any]]:
+    org = manifest["organization_id"]
+    return [
+        {"query": DIRECTORY_SEARCH, "variables": {"org": org, "query": rng.choice(SEARCHES)}}
+        for _ in range(n)
+    ]
+
+
 KINDS = (
     Kind("admin_page", "(a) admin page", "admin_token", _admin_pages, baseline=True),
     Kind("user_access", "(b) integrator: productAccess", "api_key", _user_access, baseline=True),
     Kind("explain", "(c) explainAccess", "admin_token", _explain),
     Kind("grant", "(d) grantProductAccess", "admin_token", _grants, mutates=True),
     Kind("instance_users", "(e) ProductInstance.users", "admin_token", _instance_users),
+    Kind("search", "(f) directory search", "admin_token", _searches),
 )

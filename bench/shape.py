@@ -18,6 +18,7 @@ from models.enums import AccountType, AdminRole, Experience, UserStatus
 from models.group import ORG_ADMINS_GROUP
 from models.organization import Site
 from resolvers.catalog import CatalogProduct, catalog
+from resolvers.directory_search import fold, words_of
 from resolvers.organizations import default_group_name
 
 Row = tuple[object, ...]
@@ -26,6 +27,20 @@ ADMIN_USER_ID = 1  # the organization admin whose token the runner uses
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 EVERY_SITE = ("jira", "confluence")
 ROTATING = ("jira-service-management", "bitbucket", "jira-product-discovery", "opsgenie")
+# Display names from these lists in turn (not drawn: the other draws stay as they were), some
+# with accents, so a directory search (Organization.users query:) meets names as a console does.
+FIRST_NAMES = (
+    "Ada", "Alan", "Émile", "Grace", "Zoë", "Linus", "Barbara", "Ken", "Margaret", "Dennis",
+    "Frances", "Edsger", "Radia", "Tim", "Sophie", "Donald", "Hedy", "John", "Katherine", "Niklaus",
+    "Jean", "Lucía", "Björn", "Chloé", "Andrés", "Mónica", "Søren", "Agnès", "Ines", "Renée",
+)  # fmt: skip
+LAST_NAMES = (
+    "Lovelace", "Turing", "Zola", "Hopper", "Bright", "Torvalds", "Liskov", "Thompson",
+    "Hamilton", "Ritchie", "Allen", "Dijkstra", "Perlman", "Berners-Lee", "Wilson", "Knuth",
+    "Lamarr", "Backus", "Johnson", "Wirth", "Sammet", "García", "Müller", "Ødegaard", "Núñez",
+    "Dupré", "Kowalski", "O'Neil", "Nakamura", "Lefèvre", "Schäfer", "Åström", "Castaño",
+    "Novák", "Papadopoulos", "Ivanova", "Okafor", "Mensah", "Haddad", "Yilmaz",
+)  # fmt: skip
 TEAMS = ("platform", "payments", "mobile", "data", "design", "sales", "finance", "legal", "ops")
 BIG_GROUPS = ("all-staff", "engineering", "support")
 
@@ -41,7 +56,16 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "created_at",
     ),
     "account": ("id", "email", "display_name", "account_type", "managed", "created_at"),
-    "org_user": ("id", "organization_id", "account_id", "status", "created_at"),
+    "org_user": (
+        "id",
+        "organization_id",
+        "account_id",
+        "status",
+        "created_at",
+        "name_key",
+        "email_key",
+    ),
+    "directory_word": ("id", "user_id", "organization_id", "word"),
     "user_group": (
         "id",
         "organization_id",
@@ -147,14 +171,18 @@ def _accounts(found: Plan, rng: random.Random, tag: str) -> None:
         kind = AccountType.CUSTOMER if customer else AccountType.ATLASSIAN
         domain = "customer.example" if customer else f"{tag}.example"
         email = "admin" if n == ADMIN_USER_ID else f"user{n:06d}"
-        name = f"Bench User {n}"
-        found.add("account", f"{email}@{domain}", name, kind.value, rng.random() < 0.3, when(n))
+        name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // 7 % len(LAST_NAMES)]}"
+        address = f"{email}@{domain}"
+        found.add("account", address, name, kind.value, rng.random() < 0.3, when(n))
         draw = rng.random()
         status = UserStatus.SUSPENDED if draw < 0.02 else UserStatus.ACTIVE
         status = UserStatus.DEACTIVATED if 0.02 <= draw < 0.03 else status
         if n == ADMIN_USER_ID:
             status = UserStatus.ACTIVE
-        found.add("org_user", ORGANIZATION_ID, n, status.value, when(n))
+        keys = (fold(name), fold(address))
+        found.add("org_user", ORGANIZATION_ID, n, status.value, when(n), *keys)
+        for word in sorted(words_of(address, name)):  # as resolvers/directory_search.py writes
+            found.add("directory_word", n, ORGANIZATION_ID, word)
         if not customer:
             found.people.append(n)
             if status is UserStatus.ACTIVE:

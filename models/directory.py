@@ -51,6 +51,11 @@ class OrgUser(Model):
     # The organization's own name for the person (inviteUser's displayName); null: the account's.
     display_name = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The account's display name and email folded for search and sorting (lower case, accents
+    # off), copied here on write so a directory sorted by either is read from an index. The
+    # database default lets migration 0011 add them to existing rows, which it then fills.
+    name_key = fields.CharField(max_length=200, default="", db_default="")
+    email_key = fields.CharField(max_length=320, default="", db_default="")
 
     class Meta:
         table = "org_user"
@@ -59,5 +64,32 @@ class OrgUser(Model):
         # (permissions/auth.py); the unique pair above leads with organization_id. With id, the
         # index also turns the customers' accounts into their directory entries (R-ACCESS-6), and
         # (status, id) finds the few inactive users (R-ACCESS-11), without reading the table.
-        # (organization_id, id) reads a page of the directory in its order, after a cursor.
-        indexes = (("account_id", "id"), ("status", "id"), ("organization_id", "id"))
+        # (organization_id, id) reads a page of the directory in its order, after a cursor; the
+        # three below read it sorted by name, email or date added (Organization.users orderBy).
+        indexes = (
+            ("account_id", "id"),
+            ("status", "id"),
+            ("organization_id", "id"),
+            ("organization_id", "name_key", "id"),
+            ("organization_id", "email_key", "id"),
+            ("organization_id", "created_at", "id"),
+        )
+
+
+class DirectoryWord(Model):
+    """A folded word a directory entry is found by: its email, its display name and each word
+    of the name, kept on write (resolvers/directory_search.py)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[OrgUser] = fields.ForeignKeyField(
+        "models.OrgUser", related_name="search_words", on_delete=fields.CASCADE
+    )
+    user_id: int
+    # The user's organization, copied so one index range finds an organization's matches.
+    organization_id = fields.IntField()
+    word = fields.CharField(max_length=320)
+
+    class Meta:
+        table = "directory_word"
+        # A prefix search is one range of this index: organization, then word.
+        indexes = (("organization_id", "word", "user_id"),)

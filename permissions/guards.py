@@ -20,8 +20,10 @@ from typing import Any, Protocol, TypeAlias, TypeVar
 
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
 
 from permissions.errors import Forbidden, Unauthenticated
+from permissions.nullable import make_nullable
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
 
@@ -46,7 +48,11 @@ Next = Callable[..., Any]
 
 
 class _Guard(FieldExtension):
-    """Finds what to ask, asks the engine, then lets the resolver run."""
+    """Finds what to ask, asks the engine, then lets the resolver run. The field it guards is
+    nullable (permissions/nullable.py): a refusal nulls that field alone."""
+
+    def apply(self, field: StrawberryField) -> None:
+        make_nullable(field)
 
     def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
         return ()

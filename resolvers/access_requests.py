@@ -28,6 +28,7 @@ from resolvers.access_settings import email_domain
 from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
+from resolvers.directory_search import add_to_directory
 from resolvers.effective_access import Path
 from resolvers.errors import DomainError, ErrorCode, refuse
 from resolvers.pages import Filter, Link
@@ -220,10 +221,13 @@ async def _decide(
 async def _admit(ctx: Context, request: AccessRequest, rule: str, field: str) -> OrgUser:
     """Into the directory if not in it, then the default group for USER unless the user holds
     the product already (through any group)."""
-    user, joined_now = await OrgUser.get_or_create(
+    user = await OrgUser.get_or_none(
         organization_id=request.organization_id, account_id=request.account_id
     )
-    if joined_now:
+    if user is None:  # joins the directory, searchable like an invited user
+        organization = await Organization.get(id=request.organization_id)
+        account = await Account.get(id=request.account_id)
+        user = await add_to_directory(organization, account)
         await record(
             ctx,
             organization_id=request.organization_id,

@@ -12,6 +12,7 @@ from models.product import ProductInstance
 from resolvers import access
 from resolvers.audit import record
 from resolvers.context import Context
+from resolvers.directory_search import add_to_directory
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.validation import clean_email, clean_name
 
@@ -61,7 +62,7 @@ async def invite_user(
         await Organization.select_for_update().filter(id=organization.id).first()
         account = await _account_for(organization, email, account_type)
         await _refuse_present(organization, account)
-        user = await OrgUser.create(organization=organization, account=account, display_name=name)
+        user = await add_to_directory(organization, account, display_name=name)
         await record(
             ctx,
             organization_id=organization.id,

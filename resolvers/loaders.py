@@ -13,6 +13,7 @@ from models.admin_role import RoleAssignment
 from models.audit import AuditEvent
 from models.credentials import ApiKey
 from models.directory import Account, OrgUser
+from models.enums import AccountType, Experience
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
 from models.product import ProductInstance
@@ -20,6 +21,7 @@ from models.provisioning import ScimToken
 from permissions.targets import Target
 from resolvers.effective_access import (
     EFFECTIVE_OF_USERS,
+    PATHS,
     PATHS_OF_USERS,
     Path,
     billable_count_sql,
@@ -142,6 +144,30 @@ USER_INSTANCES = (
     "WHERE s.user_id IN {keys}"
 )
 
+# The "Grant access" and "Add product" candidates of users and groups (resolvers/grantable.py).
+USER_CANDIDATES = (
+    "SELECT u.id AS k, pi.id AS v FROM org_user u "
+    "JOIN account a ON a.id = u.account_id "
+    "JOIN organization o ON o.id = u.organization_id "
+    "JOIN product_instance pi ON pi.organization_id = u.organization_id "
+    f"WHERE u.id IN {{keys}} AND a.account_type <> '{AccountType.CUSTOMER}' "
+    "AND NOT o.government_cloud "
+    f"AND NOT EXISTS (SELECT 1 FROM ({PATHS}) p "
+    "WHERE p.user_id = u.id AND p.product_instance_id = pi.id)"
+)
+GROUP_CANDIDATES = (
+    "SELECT g.id AS k, pi.id AS v FROM user_group g "
+    "JOIN organization o ON o.id = g.organization_id "
+    "JOIN product_instance pi ON pi.organization_id = g.organization_id "
+    f"WHERE g.id IN {{keys}} "
+    f"AND (o.experience <> '{Experience.ORIGINAL}' OR g.site_id = pi.site_id) "
+    "AND NOT EXISTS (SELECT 1 FROM group_product_role r "
+    "WHERE r.group_id = g.id AND r.product_instance_id = pi.id) "
+    "AND NOT EXISTS (SELECT 1 FROM group_membership m JOIN org_user x ON x.id = m.user_id "
+    "JOIN account a ON a.id = x.account_id "
+    f"WHERE m.group_id = g.id AND a.account_type = '{AccountType.CUSTOMER}')"
+)
+
 
 def directory_entries() -> DataLoader[tuple[int, int], OrgUser | None]:
     """(organization id, account id) -> the account's entry in that organization's directory."""
@@ -183,6 +209,8 @@ class Loaders:
         self.default_groups_reach = reached(DEFAULT_GROUPS_REACH)
         self.user_sites = reached(USER_SITES)
         self.user_instances = reached(USER_INSTANCES)
+        self.user_grant_candidates = reached(USER_CANDIDATES)
+        self.group_grant_candidates = reached(GROUP_CANDIDATES)
         self.effective_paths = paths_by_user(EFFECTIVE_OF_USERS)
         self.access_paths = paths_by_user(PATHS_OF_USERS)
         self.billable_users = billable_users()

@@ -6,7 +6,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.admin_role import RoleAssignment
-from models.directory import OrgUser
+from models.directory import Account
 from models.enums import AccountType, AdminRole, Experience
 from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization, Site
@@ -16,6 +16,7 @@ from permissions.principal import Assignment, joined
 from resolvers.audit import record
 from resolvers.catalog import CatalogProduct, catalog
 from resolvers.context import Context
+from resolvers.directory_search import add_to_directory
 from resolvers.errors import ErrorCode, refuse
 from resolvers.groups import name_key
 from resolvers.validation import clean_host, clean_name
@@ -43,7 +44,8 @@ async def create_organization(
         org = await Organization.create(
             name=name, experience=experience, government_cloud=government_cloud
         )
-        user = await OrgUser.create(organization=org, account_id=principal.account_id)
+        creator = await Account.get(id=principal.account_id)
+        user = await add_to_directory(org, creator)
         role = await RoleAssignment.create(
             organization=org, user=user, role=AdminRole.ORG_ADMIN, scope_ref=org.id
         )

@@ -4,6 +4,12 @@ A `Link` names where parent -> child pairs live (a table, or a subquery with an 
 for many parents is read with ROW_NUMBER() OVER (PARTITION BY parent), which SQLite (3.25+) and
 PostgreSQL both run, so a nested connection under N parents costs one statement, not N; a page
 of one parent (a top-level list) with ORDER BY and LIMIT, so it costs the page, not the list.
+
+Pages run both ways on one key: forwards (`first`/`after`) the rows after the cursor in the
+list's order, backwards (`last`/`before`) the rows before it, read in the reverse order with the
+same index and turned round. A list may be sorted by a column of its table (`Order`) and then
+by the child id: the cursor stays the child id, and the statement reads the cursor row's sort
+value itself, so `(sort value, id)` is the key and no page skips or repeats a row.
 Table and column names are constants of this code base, never client input.
 """
 
@@ -49,18 +55,28 @@ def filter_text(name: str, value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Order:
+    """Sort by `column` of the link's table, then by the child id (the table's key)."""
+
+    column: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
 class PageKey:
     parent: int
-    first: int
-    after: int | None  # the child id of the cursor to start after
+    size: int
+    cursor: int | None  # the child id of the cursor to read after (backward: before)
     scope: Scope | None = None  # narrowed for a SCOPED role; None: the whole list
     filter: Filter | None = None
+    backward: bool = False  # `last`/`before`: the rows before the cursor, or the list's end
+    order: Order | None = None  # None: by the child id (newest first for a descending link)
 
 
 @dataclass(frozen=True)
 class Page:
-    child_ids: list[int]
-    has_next: bool
+    child_ids: list[int]  # in the list's order, also when read backwards
+    has_more: bool  # more rows beyond the page in the direction read
 
 
 async def rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
@@ -102,58 +118,78 @@ def _narrowing(link: Link, scope: Scope | None, where: Filter | None) -> tuple[s
     return sql, params
 
 
+Window = tuple[int, int | None, Scope | None, Filter | None, bool, Order | None]
+
+
 async def load_pages(link: Link, keys: Sequence[PageKey]) -> list[Page]:
-    Window = tuple[int, int | None, Scope | None, Filter | None]
     by_window: dict[Window, list[int]] = defaultdict(list)
     for key in keys:
-        by_window[(key.first, key.after, key.scope, key.filter)].append(key.parent)
-    found: dict[PageKey, list[int]] = {}
-    for (first, after, scope, where), parents in by_window.items():
-        rows = await _page_rows(link, sorted(set(parents)), first, after, scope, where)
+        by_window[_window(key)].append(key.parent)
+    found: dict[tuple[int, Window], list[int]] = {}
+    for window, parents in by_window.items():
+        rows = await _page_rows(link, sorted(set(parents)), window)
         for parent in parents:
-            found[PageKey(parent, first, after, scope, where)] = rows.get(parent, [])
-    return [Page(found[key][: key.first], len(found[key]) > key.first) for key in keys]
+            found[(parent, window)] = rows.get(parent, [])
+    pages = []
+    for key in keys:
+        ids = found[(key.parent, _window(key))]
+        page = ids[: key.size]
+        pages.append(Page(page[::-1] if key.backward else page, len(ids) > key.size))
+    return pages
 
 
-async def _page_rows(
-    link: Link,
-    parents: list[int],
-    first: int,
-    after: int | None,
-    scope: Scope | None,
-    where: Filter | None,
-) -> dict[int, list[int]]:
-    direction, compare = ("DESC", "<") if link.descending else ("ASC", ">")
-    cursor_filter = f" AND {link.child} {compare} ?" if after is not None else ""
+def _window(key: PageKey) -> Window:
+    return (key.size, key.cursor, key.scope, key.filter, key.backward, key.order)
+
+
+def _sort(link: Link, window: Window) -> tuple[str, str]:
+    """(ORDER BY terms, the condition after the cursor) in the direction read: descending when
+    the list is (a log, or a descending Order), turned round when read backwards."""
+    _, cursor, _, _, backward, order = window
+    descending = link.descending ^ (order is not None and order.descending) ^ backward
+    direction, compare = ("DESC", "<") if descending else ("ASC", ">")
+    if order is None:
+        terms, key, value = f"{link.child} {direction}", link.child, "?"
+    else:
+        terms = f"{order.column} {direction}, {link.child} {direction}"
+        key = f"({order.column}, {link.child})"
+        value = f"((SELECT {order.column} FROM {link.source} WHERE {link.child} = ?), ?)"
+    condition = f" AND {key} {compare} {value}" if cursor is not None else ""
+    return terms, condition
+
+
+async def _page_rows(link: Link, parents: list[int], window: Window) -> dict[int, list[int]]:
+    size, cursor, scope, where, _, order = window
+    terms, cursor_filter = _sort(link, window)
     narrowing, scope_params = _narrowing(link, scope, where)
     conditions = f"{cursor_filter}{narrowing}"
     sql = (
-        _one_parent(link, direction, conditions)
+        _one_parent(link, terms, conditions)
         if len(parents) == 1
-        else _many_parents(link, direction, conditions, parents)
+        else _many_parents(link, terms, conditions, parents)
     )
-    cursor = [after] if after is not None else []
-    params: list[Any] = [*parents, *cursor, *scope_params, first + 1]
+    cursor_params = [] if cursor is None else [cursor] if order is None else [cursor, cursor]
+    params: list[Any] = [*parents, *cursor_params, *scope_params, size + 1]
     result: dict[int, list[int]] = defaultdict(list)
     for row in await rows(sql, params):
         result[int(row["p"])].append(int(row["c"]))
     return result
 
 
-def _one_parent(link: Link, direction: str, conditions: str) -> str:
+def _one_parent(link: Link, terms: str, conditions: str) -> str:
     """ORDER BY ... LIMIT: the database reads the page from an index, not every row after it."""
     return (
         f"SELECT {link.parent} AS p, {link.child} AS c FROM {link.source} "
-        f"WHERE {link.parent} = ?{conditions} ORDER BY {link.child} {direction} LIMIT ?"
+        f"WHERE {link.parent} = ?{conditions} ORDER BY {terms} LIMIT ?"
     )
 
 
-def _many_parents(link: Link, direction: str, conditions: str, parents: list[int]) -> str:
+def _many_parents(link: Link, terms: str, conditions: str, parents: list[int]) -> str:
     """A page per parent in one statement: ROW_NUMBER() restarts at each parent."""
     return (
         "SELECT p, c FROM ("
         f"SELECT {link.parent} AS p, {link.child} AS c, ROW_NUMBER() OVER "
-        f"(PARTITION BY {link.parent} ORDER BY {link.child} {direction}) AS rn "
+        f"(PARTITION BY {link.parent} ORDER BY {terms}) AS rn "
         f"FROM {link.source} WHERE {link.parent} IN {placeholders(parents)}{conditions}"
         ") ranked WHERE rn <= ? ORDER BY p, rn"
     )

@@ -22,7 +22,7 @@ from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.targets import organization_target
 from schema import nodes, targets
-from schema.connections import DEFAULT_FIRST, Connection, PageInfo, paginate
+from schema.connections import Connection, PageInfo, Window, paginate
 from schema.enums import AccessRequestStatus
 from schema.ids import encode
 from schema.node import load_all, loaded
@@ -200,8 +200,7 @@ async def organization_requests(
     info: Ctx,
     organization_id: int,
     status: AccessRequestStatus | None,
-    first: int,
-    after: str | None,
+    page: Window,
 ) -> Connection[AccessRequest]:
     """Newest first; narrowed in the query for a SCOPED role (a site admin: their sites)."""
     ctx = info.context
@@ -210,8 +209,7 @@ async def organization_requests(
         info,
         requests.ORG_ACCESS_REQUESTS,
         organization_id,
-        first,
-        after,
+        page,
         lambda ids: _requests(ctx, ids),
         ctx.scope(APPROVE_DENY, organization),
         requests.status_filter(status),
@@ -230,8 +228,7 @@ async def organization_settings(info: Ctx, organization_id: int) -> list[UserAcc
 async def own_requests(
     info: Ctx,
     status: AccessRequestStatus | None,
-    first: int = DEFAULT_FIRST,
-    after: str | None = None,
+    page: Window,
 ) -> Connection[AccessRequest]:
     """The caller's requests in every organization, newest first; an API key makes none."""
     ctx = info.context
@@ -242,8 +239,7 @@ async def own_requests(
         info,
         requests.ACCOUNT_ACCESS_REQUESTS,
         account_id,
-        first,
-        after,
+        page,
         lambda ids: _requests(ctx, ids),
         where=requests.status_filter(status),
     )
@@ -271,5 +267,9 @@ def _empty() -> Connection[AccessRequest]:
         return 0
 
     return Connection(
-        edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None), count=none
+        edges=[],
+        page_info=PageInfo(
+            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+        ),
+        count=none,
     )

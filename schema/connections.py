@@ -1,8 +1,11 @@
-"""Relay connections: `first`/`after`, edges, pageInfo and a lazily counted totalCount."""
+"""Relay connections: `first`/`after` forwards or `last`/`before` backwards, edges, pageInfo
+and a lazily counted totalCount. Both directions are keyset pages of one mechanism
+(resolvers/pages.py)."""
 
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import strawberry
@@ -10,7 +13,7 @@ from strawberry.types import Info
 
 from permissions.errors import BadUserInput
 from resolvers.context import Context
-from resolvers.pages import CountKey, Filter, Link, PageKey
+from resolvers.pages import CountKey, Filter, Link, Order, PageKey
 from resolvers.scopes import Scope
 from schema.selection import asks
 
@@ -20,10 +23,20 @@ MAX_CURSOR = 2**31 - 1  # keys are INT columns: a larger cursor was never issued
 DEFAULT_FIRST = 50
 
 
-@strawberry.type(description="Where a page ends and whether another follows.")
+@strawberry.type(description="Where a page starts and ends, and whether more lie either way.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More follow the page. Paging backwards (`last`): whether `before` was given."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="More come before the page. Paging forwards: whether `after` was given."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor: pass it as `before` for the page before."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor: pass it as `after` for the page after."
+    )
 
 
 @strawberry.type
@@ -47,7 +60,7 @@ def encode_cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"cursor:{pk}".encode()).decode()
 
 
-def decode_cursor(cursor: str | None) -> int | None:
+def decode_cursor(cursor: str | None, name: str = "after") -> int | None:
     if cursor is None:
         return None
     try:
@@ -57,24 +70,45 @@ def decode_cursor(cursor: str | None) -> int | None:
             return number
     except (binascii.Error, UnicodeError, ValueError):
         pass
-    raise BadUserInput("'after' is not a cursor of this list.")
+    raise BadUserInput(f"'{name}' is not a cursor of this list.")
 
 
-def check_first(first: int) -> int:
+def check_first(first: int, name: str = "first") -> int:
     if not 0 <= first <= MAX_FIRST:
-        raise BadUserInput(f"'first' must be between 0 and {MAX_FIRST}.")
+        raise BadUserInput(f"'{name}' must be between 0 and {MAX_FIRST}.")
     return first
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which page a connection's arguments ask for."""
+
+    size: int
+    cursor: int | None
+    backward: bool
+
+
+def window(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:
+    """`first`/`after` page forwards, `last`/`before` backwards; neither: the first
+    DEFAULT_FIRST. One direction per request, as Relay advises: mixing them is refused."""
+    if last is None and before is None:
+        size = DEFAULT_FIRST if first is None else check_first(first)
+        return Window(size, decode_cursor(after), backward=False)
+    if first is not None or after is not None:
+        raise BadUserInput("Page one way: 'first'/'after' forwards or 'last'/'before' backwards.")
+    size = DEFAULT_FIRST if last is None else check_first(last, "last")
+    return Window(size, decode_cursor(before, "before"), backward=True)
 
 
 async def paginate(
     info: Info[Context, None],
     link: Link,
     parent: int,
-    first: int,
-    after: str | None,
+    page_window: Window,
     nodes: Callable[[list[int]], Awaitable[Sequence[T | None]]],
     scope: Scope | None = None,
     where: Filter | None = None,
+    order: Order | None = None,
 ) -> Connection[T]:
     """One page of `link` under `parent`, batched with every sibling parent of this request.
 
@@ -84,7 +118,8 @@ async def paginate(
     batch for every parent whatever order the pages complete in.
     """
     ctx = info.context
-    key = PageKey(parent, check_first(first), decode_cursor(after), scope, where)
+    size, cursor, backward = page_window.size, page_window.cursor, page_window.backward
+    key = PageKey(parent, size, cursor, scope, where, backward, order)
     counter = ctx.loaders.count(link)
     count_key = CountKey(parent, scope, where)
     total = counter.load(count_key) if asks(info, "totalCount") else None
@@ -95,11 +130,14 @@ async def paginate(
         for pk, node in zip(page.child_ids, loaded, strict=True)
         if node is not None
     ]
-    end = edges[-1].cursor if edges else None
+    page_info = PageInfo(
+        has_next_page=page.has_more if not backward else cursor is not None,
+        has_previous_page=page.has_more if backward else cursor is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
 
     async def count() -> int:
         return await (total if total is not None else counter.load(count_key))
 
-    return Connection(
-        edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end), count=count
-    )
+    return Connection(edges=edges, page_info=page_info, count=count)

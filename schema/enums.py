@@ -1,5 +1,7 @@
 """Public enums (API.md): registered with strawberry under their contract names."""
 
+from enum import StrEnum
+
 import strawberry
 
 from models.enums import (
@@ -10,6 +12,7 @@ from models.enums import (
     Experience,
     UserStatus,
 )
+from resolvers.directory_search import UserOrderField
 from resolvers.effective_access import SourceKind
 from resolvers.errors import ErrorCode
 
@@ -37,6 +40,20 @@ strawberry.enum(
     description="PENDING until an admin approves or denies it (R-ACCESS-10).",
 )
 
+strawberry.enum(
+    UserOrderField,
+    name="UserOrderField",
+    description="What Organization.users sorts by: the display name or the email (ignoring "
+    "case and accents), or the date the user was added; ties by id.",
+)
+
+
+@strawberry.enum(description="Ascending (A to Z, oldest first) or descending.")
+class OrderDirection(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
 __all__ = [
     "AccessRequestStatus",
     "AccountType",
@@ -44,6 +61,8 @@ __all__ = [
     "AdminRole",
     "ErrorCode",
     "Experience",
+    "OrderDirection",
     "SourceKind",
+    "UserOrderField",
     "UserStatus",
 ]

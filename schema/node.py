@@ -46,6 +46,10 @@ VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user, maker_reads=True)
 VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group, maker_reads=True)
 VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
 VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
+# The "Grant access" and "Add product" lists (resolvers/grantable.py): for whoever may add users
+# to a product somewhere in the organization, each product then decided as the mutation would.
+GRANT_SOMEWHERE = list_guard("add_remove_users_from_products", targets.parent_user_organization)
+MODIFY_GROUP = guard("create_or_modify_group", targets.parent_group)
 UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
 USER_PROVISIONING = guard("user_provisioning", targets.parent_organization)
 APPROVE_DENY_REQUESTS = list_guard("approve_deny_access_requests", targets.parent_organization)

@@ -10,11 +10,20 @@ from models import organization
 from permissions.errors import NotFound
 from resolvers import pages
 from resolvers.audit import audit_filter, is_actor_of
+from resolvers.directory_search import DirectoryQuery, directory_filter, user_order
 from resolvers.targets import organization_target
 from schema import abilities
-from schema.connections import DEFAULT_FIRST, Connection, paginate
-from schema.enums import AccessRequestStatus, Experience
-from schema.ids import encode
+from schema.connections import Connection, paginate, window
+from schema.enums import (
+    AccessRequestStatus,
+    AccountType,
+    AdminRole,
+    Experience,
+    OrderDirection,
+    UserOrderField,
+    UserStatus,
+)
+from schema.ids import decode, encode
 from schema.node import (
     APPROVE_DENY_REQUESTS,
     CONFIGURE_ACCESS_SETTINGS,
@@ -46,6 +55,12 @@ AccessRequestType = Annotated["AccessRequest", strawberry.lazy("schema.access_re
 UserAccessSettingsType = Annotated["UserAccessSettings", strawberry.lazy("schema.access_requests")]
 
 
+@strawberry.input(description="How Organization.users is sorted.")
+class UserOrder:
+    field: UserOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
 @strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")
 class Organization(Node):
     row: strawberry.Private[organization.Organization]
@@ -70,7 +85,12 @@ class Organization(Node):
         extensions=[MEMBER_OF_ORGANIZATION],
     )
     async def sites(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazySite]:
         from schema.places import Site  # defined after this module
 
@@ -78,28 +98,47 @@ class Organization(Node):
             info,
             pages.ORG_SITES,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.site, ids, Site.of),
         )
 
     @strawberry.field(
-        description="The directory. Feature: view_users_in_organization (SCOPED: narrowed).",
+        description="The directory, by id unless `orderBy` says otherwise; totalCount counts "
+        "what the filters let through. `query` finds users whose email, display name or any "
+        "word of the name starts with it, ignoring case and accents. `productInstanceId`: "
+        "users with effective access to it (needs view_users_in_organization on it). "
+        "Feature: view_users_in_organization (SCOPED: narrowed).",
         extensions=[VIEW_DIRECTORY],
     )
     async def users(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        query: str | None = None,
+        status: UserStatus | None = None,
+        account_type: AccountType | None = None,
+        admin_role: AdminRole | None = None,
+        product_instance_id: strawberry.ID | None = None,
+        order_by: UserOrder | None = None,
     ) -> Connection[LazyUser]:
         from schema.people import User  # defined after this module
 
+        instance = decode(product_instance_id, "ProductInstance") if product_instance_id else None
+        asked = DirectoryQuery(query, status, account_type, admin_role, instance)
+        descending = order_by is not None and order_by.direction is OrderDirection.DESC
+        order = user_order(order_by.field, descending) if order_by else None
         return await paginate(
             info,
             pages.ORG_USERS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
             await directory_scope(info, self.row.id),
+            await directory_filter(info.context, self.row.id, asked),
+            order,
         )
 
     @strawberry.field(
@@ -107,7 +146,12 @@ class Organization(Node):
         extensions=[VIEW_DIRECTORY],
     )
     async def groups(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyGroup]:
         from schema.people import Group  # defined after this module
 
@@ -115,8 +159,7 @@ class Organization(Node):
             info,
             pages.ORG_GROUPS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.group, ids, Group.of),
             await directory_scope(info, self.row.id),
         )
@@ -127,7 +170,12 @@ class Organization(Node):
         extensions=[VIEW_DIRECTORY],
     )
     async def admins(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyAdminRoleAssignment]:
         from schema.people import AdminRoleAssignment  # defined after this module
 
@@ -135,8 +183,7 @@ class Organization(Node):
             info,
             pages.ORG_ADMINS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.role_assignment, ids, AdminRoleAssignment.of),
             await directory_scope(info, self.row.id),
         )
@@ -152,8 +199,10 @@ class Organization(Node):
     async def audit_log(
         self,
         info: Ctx,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         action: str | None = None,
         actor: Annotated[
             str | None,
@@ -173,8 +222,7 @@ class Organization(Node):
             info,
             pages.ORG_AUDIT_LOG,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.audit_event, ids, AuditEvent.of),
             where=audit_filter(action, actor, since, until, actor_ref=by),
         )
@@ -184,14 +232,18 @@ class Organization(Node):
         extensions=[UPDATE_API_KEYS],
     )
     async def api_keys(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ApiKey]:
         return await paginate(
             info,
             pages.ORG_API_KEYS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.api_key, ids, ApiKey.of),
         )
 
@@ -201,14 +253,18 @@ class Organization(Node):
         extensions=[USER_PROVISIONING],
     )
     async def scim_tokens(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[ScimToken]:
         return await paginate(
             info,
             pages.ORG_SCIM_TOKENS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.scim_token, ids, ScimToken.of),
         )
 
@@ -222,12 +278,15 @@ class Organization(Node):
         self,
         info: Ctx,
         status: AccessRequestStatus | None = None,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[AccessRequestType]:
         from schema import access_requests  # defined after this module
 
-        return await access_requests.organization_requests(info, self.row.id, status, first, after)
+        page = window(first, after, last, before)
+        return await access_requests.organization_requests(info, self.row.id, status, page)
 
     @strawberry.field(
         description="User access settings: the approved email domains of each product that has "

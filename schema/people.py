@@ -7,18 +7,20 @@ import strawberry
 
 from models import admin_role, directory, group
 from permissions.matrix import TargetKind
-from resolvers import pages, product_access
+from resolvers import grantable, pages, product_access
 from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
 from schema.access import ProductAccess, ProductBilling, read_ahead
-from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.connections import Connection, paginate, window
 from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
 from schema.node import (
+    GRANT_SOMEWHERE,
     MEMBER_OF_GRANT,
     MEMBER_OF_GROUP_ORGANIZATION,
     MEMBER_OF_USER_ORGANIZATION,
+    MODIFY_GROUP,
     VIEW_ASSIGNMENT,
     VIEW_GROUP,
     VIEW_USER,
@@ -66,7 +68,12 @@ class User(Node):
         extensions=[VIEW_USER],
     )
     async def groups(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection["Group"]:
         own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
         own = own or info.context.was_made(TargetKind.USER, self.row.id)  # all it was given
@@ -74,8 +81,7 @@ class User(Node):
             info,
             pages.USER_GROUPS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.group, ids, Group.of),
             None if own else await directory_scope(info, self.row.organization_id),
         )
@@ -109,6 +115,18 @@ class User(Node):
     )
     async def billing(self, info: Ctx) -> list[ProductBilling]:
         return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
+
+    @strawberry.field(
+        description='The "Grant access" list: product instances the user holds by no path '
+        "that you may grant them (grantProductAccess would be allowed: R-ROLE-6, R-ROLE-8, "
+        "R-ROLE-10; a product whose default group also gives products you don't manage is "
+        "left out). Empty for a portal-only customer (R-ACCESS-6) and in a government cloud "
+        "organization (R-ACCESS-8). Feature: add_remove_users_from_products.",
+        extensions=[GRANT_SOMEWHERE],
+    )
+    async def grantable_products(self, info: Ctx) -> list[ProductInstance]:
+        found = await grantable.grantable_to_user(info.context, self.row)
+        return [ProductInstance.of(instance) for instance in found]
 
     @strawberry.field(
         description=VIEWER_CAN,
@@ -164,14 +182,18 @@ class Group(Node):
         extensions=[VIEW_GROUP],
     )
     async def members(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[User]:
         return await paginate(
             info,
             pages.GROUP_MEMBERS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
         )
 
@@ -192,6 +214,18 @@ class Group(Node):
     async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.default_for_by_group.load(self.row.id)
         return [ProductRoleGrant(row=r, role=r.role) for r in rows]
+
+    @strawberry.field(
+        description='The "Add product" list: product instances of the group\'s organization '
+        "(in ORIGINAL, of its site) it holds no role on that you may give it "
+        "(grantGroupProductAccess would be allowed). Empty while a portal-only customer is a "
+        "member (R-ACCESS-6). Features: create_or_modify_group on the group, "
+        "add_remove_users_from_products on each product.",
+        extensions=[MODIFY_GROUP, GRANT_SOMEWHERE],
+    )
+    async def grantable_products(self, info: Ctx) -> list[ProductInstance]:
+        found = await grantable.grantable_to_group(info.context, self.row)
+        return [ProductInstance.of(instance) for instance in found]
 
     @strawberry.field(
         description=VIEWER_CAN,

@@ -10,7 +10,7 @@ from resolvers import pages, product_access
 from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
-from schema.connections import DEFAULT_FIRST, Connection, paginate
+from schema.connections import Connection, paginate, window
 from schema.enums import SourceKind
 from schema.ids import encode
 from schema.node import (
@@ -115,7 +115,12 @@ class ProductInstance(Node):
         extensions=[VIEW_INSTANCE_GROUPS],
     )
     async def groups(
-        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+        self,
+        info: Ctx,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[LazyGroup]:
         from schema.people import Group  # defined after this module
 
@@ -123,8 +128,7 @@ class ProductInstance(Node):
             info,
             pages.INSTANCE_GROUPS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.group, ids, Group.of),
         )
 
@@ -137,8 +141,10 @@ class ProductInstance(Node):
     async def users(
         self,
         info: Ctx,
-        first: int = DEFAULT_FIRST,
+        first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         role: str | None = None,
         source_kind: SourceKind | None = None,
     ) -> Connection[LazyUser]:
@@ -148,8 +154,7 @@ class ProductInstance(Node):
             info,
             product_access.INSTANCE_USERS,
             self.row.id,
-            first,
-            after,
+            window(first, after, last, before),
             lambda ids: load_all(info.context.loaders.user, ids, User.of),
             where=product_access.users_filter(role, source_kind),
         )

@@ -1,8 +1,8 @@
 """What a query document asks for, measured once per query text (README, Security).
 
 A shape holds the operation's depth, its aliases and a plan for estimating how many nodes it can
-return, in the manner of GitHub's node limit: a connection returns `first` nodes per parent (its
-default, `first: Int! = 50`, when the argument is left out), a plain list of objects
+return, in the manner of GitHub's node limit: a connection returns `first` (or `last`) nodes per
+parent (DEFAULT_FIRST when both are left out), a plain list of objects
 (`User.productAccess`, `adminRoles`) LIST_ESTIMATE per parent, and a list's nodes multiply
 every list below it; the estimate is the sum over every list of the query. Only the values of
 variables (`first: $first`) differ between requests, so the plan keeps their names and is
@@ -39,7 +39,7 @@ from graphql import (
     is_list_type,
 )
 
-from schema.connections import MAX_FIRST
+from schema.connections import DEFAULT_FIRST, MAX_FIRST
 
 LIST_ESTIMATE = 10  # items assumed per parent for a plain list of objects (not a connection)
 MAX_CACHED = 512  # distinct (query, operation) shapes kept; a flood of new texts resets it
@@ -47,16 +47,18 @@ MAX_CACHED = 512  # distinct (query, operation) shapes kept; a flood of new text
 
 @dataclass(frozen=True)
 class Size:
-    """How many items a list returns per parent: `fixed`, or the request's `$variable` when it
-    gives an integer (clamped to 0..MAX_FIRST, the most a connection returns)."""
+    """How many items a list returns per parent: `fixed`, or the first of the request's
+    `$variables` (a connection's `$first`, then `$last`) that gives an integer (clamped to
+    0..MAX_FIRST, the most a connection returns)."""
 
     fixed: int
-    variable: str | None = None
+    variables: tuple[str, ...] = ()
 
     def value(self, variables: Mapping[str, Any]) -> int:
-        given = variables.get(self.variable) if self.variable else None
-        if isinstance(given, int) and not isinstance(given, bool):
-            return _clamp(given)
+        for name in self.variables:
+            given = variables.get(name)
+            if isinstance(given, int) and not isinstance(given, bool):
+                return _clamp(given)
         return self.fixed
 
 
@@ -196,15 +198,19 @@ class _Measure:
         return Size(LIST_ESTIMATE)
 
     def first(self, node: FieldNode, found: GraphQLField) -> Size:
-        default = found.args["first"].default_value
-        fallback = default if isinstance(default, int) else MAX_FIRST
-        value = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
-        if isinstance(value, IntValueNode):
-            return Size(_clamp(int(value.value)))
-        if isinstance(value, VariableNode):
-            name = value.name.value
-            return Size(_clamp(self.defaults.get(name, fallback)), name)
-        return Size(_clamp(fallback))
+        """`first`, else `last` (a backward page), else the default page (DEFAULT_FIRST)."""
+        given = {a.name.value: a.value for a in node.arguments or ()}
+        fixed: int | None = None
+        names: list[str] = []
+        for argument in ("first", "last"):
+            value = given.get(argument)
+            if isinstance(value, IntValueNode) and fixed is None:
+                fixed = int(value.value)
+            elif isinstance(value, VariableNode):
+                names.append(value.name.value)
+                if fixed is None and value.name.value in self.defaults:
+                    fixed = self.defaults[value.name.value]
+        return Size(_clamp(DEFAULT_FIRST if fixed is None else fixed), tuple(names))
 
 
 def _clamp(first: int) -> int:

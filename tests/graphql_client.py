@@ -26,6 +26,13 @@ class Result:
         return list(self.body.get("errors") or [])
 
     @property
+    def empty(self) -> bool:
+        """Nothing answered but nulls: `data` is null (a request error), or every field asked is
+        null or holds only nulls (each refused or not found: a guarded field is nullable,
+        permissions/nullable.py, so a refusal nulls the field, not the whole answer)."""
+        return _only_nulls(self.data)
+
+    @property
     def codes(self) -> list[str]:
         return [e.get("extensions", {}).get("code") for e in self.errors]
 
@@ -33,6 +40,12 @@ class Result:
         assert self.status == 200, self.body
         assert not self.errors, self.body
         return self.data
+
+
+def _only_nulls(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_only_nulls(v) for v in value.values())
+    return value is None
 
 
 class GraphQLClient:

@@ -57,7 +57,7 @@ def problems(payload: dict[str, Any]) -> list[tuple[str, str | None, str | None]
 
 def refusal(result: Result) -> tuple[str, str | None]:
     """(code, rule) of a top-level refusal; the mutation returned nothing."""
-    assert result.data is None, result.body
+    assert result.empty, result.body
     extensions = result.errors[0]["extensions"]
     return extensions["code"], extensions.get("rule")
 

@@ -131,6 +131,13 @@ TEMPLATES: list[Template] = [
         for scope in (ORG, SITE, INSTANCE, GROUP, USER)
     ),
     query("Viewer.can", CAN % '"add_remove_users_from_products"', scopeId=INSTANCE),
+    query(
+        "Organization.users",
+        "query ($id: ID!, $productInstanceId: ID) { organization(id: $id) { "
+        "users(productInstanceId: $productInstanceId) { totalCount edges { node { email } } } } }",
+        id=ORG,
+        productInstanceId=JIRA,
+    ),
 ]
 # A template's variables are named after the arguments (a mutation's: `input`), so its slots
 # are the id arguments and input fields of the operation (test_isolation checks them all).

@@ -26,6 +26,7 @@ OWNED: dict[str, str] = {
     "site": "organization_id = ?",
     "product_instance": "organization_id = ?",
     "org_user": "organization_id = ?",
+    "directory_word": "organization_id = ?",
     "user_group": "organization_id = ?",
     "role_assignment": "organization_id = ?",
     "api_key": "organization_id = ?",

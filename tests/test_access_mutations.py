@@ -55,7 +55,7 @@ def errors(result: Result, name: str) -> list[tuple[str, str | None]]:
 
 
 def refusal(result: Result) -> tuple[str, str | None]:
-    assert result.data is None, result.body
+    assert result.empty, result.body
     extensions = result.errors[0]["extensions"]
     return extensions["code"], extensions.get("rule")
 

@@ -70,7 +70,7 @@ def refused(result: Result, mutation: str) -> list[tuple[str, str | None, str | 
 
 def forbidden(result: Result) -> str | None:
     assert result.codes == ["FORBIDDEN"], result.body
-    assert result.data is None
+    assert result.empty
     return rule_of(result)
 
 

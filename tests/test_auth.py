@@ -83,7 +83,7 @@ async def test_viewer_without_credentials_is_unauthenticated(api: GraphQLClient)
     result = await api(VIEWER)
     assert result.status == 200
     assert result.codes == ["UNAUTHENTICATED"]
-    assert result.data is None
+    assert result.empty
 
 
 async def test_malformed_authorization_headers_are_unauthenticated(api: GraphQLClient) -> None:
@@ -308,7 +308,7 @@ async def test_a_member_of_one_organization_cannot_see_another(api: GraphQLClien
     for token in (member_token, world.admin_token):
         result = await api(ORG_USERS, {"org": gid("Organization", other.org.id)}, token)
         assert result.codes == ["NOT_FOUND"]
-        assert result.data is None
+        assert result.empty
         for node_id in (
             gid("Organization", other.org.id),
             gid("Site", other.site.id),
@@ -337,7 +337,7 @@ async def test_a_suspended_member_no_longer_sees_the_directory_r_access_11(
     result = await api(ORG_USERS, {"org": org}, token)
     assert result.codes == ["FORBIDDEN"]  # they know the organization; they hold no rights
     assert result.errors[0]["extensions"]["rule"] == "R-ACCESS-11"
-    assert result.data is None
+    assert result.empty
     viewer = (await api(VIEWER, token=token)).ok()["viewer"]
     assert viewer["organizations"] == [{"name": "Acme"}]
     assert viewer["users"] == [{"status": "SUSPENDED"}]
@@ -354,7 +354,7 @@ async def test_a_suspended_org_admin_is_refused_create_site_r_access_11(
     result = await api(CREATE_SITE, {"org": org, "name": "late.example.net"}, world.admin_token)
     assert result.codes == ["FORBIDDEN"]  # a suspended member holds no rights
     assert result.errors[0]["extensions"]["rule"] == "R-ACCESS-11"
-    assert result.data is None
+    assert result.empty
     assert not await Site.exists(name="late.example.net")
     assert await AuditEvent.all().count() == events
 

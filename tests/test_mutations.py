@@ -217,7 +217,7 @@ async def test_create_organization_with_an_empty_name_is_invalid_input_and_creat
 async def test_create_organization_without_a_token_is_unauthenticated(api: GraphQLClient) -> None:
     result = await api(CREATE_ORGANIZATION, {"input": {"name": "Nobody's"}})
     assert result.codes == ["UNAUTHENTICATED"]
-    assert result.data is None
+    assert result.empty
     assert await Organization.all().count() == 0
 
 
@@ -228,7 +228,7 @@ async def test_create_organization_is_forbidden_to_an_api_key_r_key_1(api: Graph
     result = await api(CREATE_ORGANIZATION, {"input": {"name": "Spin-off"}}, key)
     assert result.codes == ["FORBIDDEN"]
     assert rule_of(result) == "R-KEY-1"
-    assert result.data is None
+    assert result.empty
     assert await counts() == before
 
 
@@ -318,7 +318,7 @@ async def test_create_site_in_an_organization_you_are_not_in_is_not_found(
             CREATE_SITE, {"input": {"organizationId": org, "name": "x.example.net"}}, token
         )
         assert result.codes == ["NOT_FOUND"]
-        assert result.data is None
+        assert result.empty
     assert not await Site.exists(name="x.example.net")
 
 
@@ -630,7 +630,7 @@ async def test_invite_with_a_product_instance_of_an_organization_you_cannot_see_
         INVITE_USER, invite(world, "spy@example.com", productAccess=[grant]), world.admin_token
     )
     assert result.codes == ["NOT_FOUND"]
-    assert result.data is None
+    assert result.empty
     assert await counts() == before
 
 
@@ -707,4 +707,4 @@ async def test_audit_log_is_forbidden_to_a_plain_member(api: GraphQLClient) -> N
     result = await api(AUDIT_LOG, {"org": gid("Organization", world.org.id), "first": 5}, token)
     assert result.codes == ["FORBIDDEN"]
     assert rule_of(result) == "view_org_audit_log"
-    assert result.data is None
+    assert result.empty

@@ -2,8 +2,9 @@
 the pages of several parents with ROW_NUMBER() per parent; both must give the same page.
 
 Each list is read for one organization alone and beside a second organization's, first pages
-and pages after a cursor, forwards and newest first, with a field's filter (ProductInstance.users
-by role) and a SCOPED role's narrowing (an ORIGINAL site admin's directory)."""
+and pages after a cursor, forwards and newest first, and walked backwards from the end, with a
+field's filter (ProductInstance.users by role) and a SCOPED role's narrowing (an ORIGINAL site
+admin's directory)."""
 
 from models.directory import OrgUser
 from models.enums import AccountType, Experience
@@ -44,7 +45,7 @@ async def _default_group(world: World, role: str) -> int:
 
 async def _alone_and_beside(link: Link, key: PageKey, other: int) -> tuple[Page, Page]:
     alone = await load_pages(link, [key])
-    second = PageKey(other, key.first, key.after, key.scope, key.filter)
+    second = PageKey(other, key.size, key.cursor, key.scope, key.filter, key.backward, key.order)
     beside = await load_pages(link, [key, second])
     return alone[0], beside[0]
 
@@ -62,10 +63,27 @@ async def _pages_agree(
             assert alone == beside, (link.source, first, after)
             if first == 3:
                 seen += alone.child_ids
-            if not alone.has_next:
+            if not alone.has_more:
                 break
             after = alone.child_ids[-1]
+    assert await _walked_backwards(link, parent, other, scope, where) == seen
     return seen
+
+
+async def _walked_backwards(
+    link: Link, parent: int, other: int, scope: Scope | None, where: Filter | None
+) -> list[int]:
+    """`last`/`before` from the end: the same list, each page in the list's own order."""
+    walked: list[int] = []
+    before: int | None = None
+    while True:
+        key = PageKey(parent, 3, before, scope, where, backward=True)
+        alone, beside = await _alone_and_beside(link, key, other)
+        assert alone == beside, (link.source, "backward", before)
+        walked = alone.child_ids + walked
+        if not alone.has_more:
+            return walked
+        before = alone.child_ids[0]
 
 
 async def test_one_parents_page_is_its_page_among_many() -> None:

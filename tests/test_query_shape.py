@@ -71,6 +71,14 @@ def test_variables_give_first_then_the_operation_default_then_the_field_default(
     assert nodes(without, {"n": -5}) == 0
 
 
+def test_a_backward_page_counts_last_given_or_in_a_variable() -> None:
+    assert nodes(f"{{ {ORG} {{ users(last: 7) {{ totalCount }} }} }}") == 7
+    both = f"query ($f: Int, $l: Int) {{ {ORG} {{ users(first: $f, last: $l) {{ totalCount }} }} }}"
+    assert nodes(both, {"l": 30}) == 30  # $f not given: the console pages backwards
+    assert nodes(both, {"f": 4}) == 4
+    assert nodes(both) == 50
+
+
 def test_depth_counts_fields_not_fragments_and_aliases_count_per_spread() -> None:
     query = """
     { a: viewer { ...F } b: viewer { ... on Viewer { ...F } } }

@@ -38,7 +38,7 @@ async def can(api: GraphQLClient, token: str, feature: str, scope: str | None) -
 
 def refusal(result: Result) -> tuple[str, str]:
     """(code, rule) of a top-level refusal."""
-    assert result.data is None or all(v is None for v in result.data.values()), result.body
+    assert result.empty, result.body
     error = result.errors[0]
     return error["extensions"]["code"], error["extensions"].get("rule")
 

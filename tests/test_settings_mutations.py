@@ -50,7 +50,7 @@ def payload(result: Result, name: str) -> dict[str, Any]:
 
 
 def refusal(result: Result) -> tuple[str, str | None]:
-    assert result.data is None, result.body
+    assert result.empty, result.body
     extensions = result.errors[0]["extensions"]
     return extensions["code"], extensions.get("rule")
 
