@@ -15,6 +15,8 @@ DEFAULT_TOKEN_LIFETIME = "90d"
 DEFAULT_RATE_LIMIT = "600"
 DEFAULT_RATE_WINDOW = "60s"
 NEVER = "never"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMATS = ("json", "text")
 _YES = ("1", "true", "yes")
 _NO = ("0", "false", "no")
 _DURATION = re.compile(r"^([1-9][0-9]{0,8})([smhd])$")
@@ -53,6 +55,7 @@ class Settings:
     database_url: str
     graphiql: bool
     log_level: str
+    log_format: str = "text"  # json | text (portcullis/request_log.py)
     count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
     rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
     token_lifetime: timedelta | None = None  # None: personal tokens never expire
@@ -63,7 +66,8 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or f"sqlite://{DEFAULT_SQLITE_PATH}",
         graphiql=_flag("PORTCULLIS_GRAPHIQL", True),
-        log_level=os.environ.get("PORTCULLIS_LOG_LEVEL", "info"),
+        log_level=_choice("PORTCULLIS_LOG_LEVEL", "info", LOG_LEVELS),
+        log_format=_choice("PORTCULLIS_LOG_FORMAT", "text", LOG_FORMATS),
         count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in _YES,
         rate_limit=_rate_limit(),
         token_lifetime=lifetime(
@@ -135,3 +139,10 @@ def _flag(name: str, default: bool) -> bool:
     if raw not in _YES + _NO:
         raise SettingsError(f"{name} must be one of {', '.join(_YES + _NO)}, not {raw!r}.")
     return raw in _YES
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}.")
+    return raw

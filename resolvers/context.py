@@ -6,6 +6,7 @@ from permissions.engine import decide, reach
 from permissions.guards import require_principal
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
+from portcullis.metrics import count_decision
 from portcullis.settings import Limits
 from resolvers.loaders import Loaders
 from resolvers.scopes import Scope
@@ -29,7 +30,8 @@ class Context:
         (and the cache is emptied when a mutation changes it)."""
         key = (feature, target)
         if key not in self._decisions:
-            self._decisions[key] = decide(self.require_principal(), feature, target)
+            decision = self._decisions[key] = decide(self.require_principal(), feature, target)
+            count_decision(feature, decision.allowed)
         return self._decisions[key]
 
     def reach(self, feature: str, organization: Target) -> Reach:

@@ -3,15 +3,12 @@
 import contextlib
 import json
 import logging
-import re
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -23,7 +20,7 @@ from strawberry.types import ExecutionContext
 from tortoise import connections
 
 from permissions.auth import authenticate
-from portcullis import outage, sql_count
+from portcullis import observability, outage, sql_count
 from portcullis.settings import Settings
 from resolvers.context import Context
 from schema import access_requests, nodes, rate_limit
@@ -34,10 +31,10 @@ from schema.http import HttpMiddleware, error_response
 from schema.http_limits import BodyLimitMiddleware, LimitedGraphQL
 from schema.limits import QueryLimits
 from schema.mutations import Mutation
+from schema.observed import ObserveOperation
 from schema.query import Query
 
 log = logging.getLogger("portcullis")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class PortcullisSchema(strawberry.Schema):
@@ -61,29 +58,15 @@ schema = PortcullisSchema(
         nodes.ApiKey,
         access_requests.AccessRequest,
     ],
-    extensions=[DocumentCache, MaskInternalErrors, QueryLimits, RefuseUnpairedSurrogates],
+    extensions=[
+        ObserveOperation,
+        DocumentCache,
+        MaskInternalErrors,
+        QueryLimits,
+        RefuseUnpairedSurrogates,
+    ],
     execution_context_class=FastLeavesExecutionContext,
 )
-
-
-class RequestIdMiddleware(HttpMiddleware):
-    """Every response carries X-Request-Id: the client's when it is sane, otherwise a new one.
-
-    Chosen before anything can refuse the request (malformed bodies included), kept in the
-    scope's state for the context, audit events and logs.
-    """
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        sent = Headers(scope=scope).get("x-request-id", "")
-        request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["x-request-id"] = request_id
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 class DatabaseOutageMiddleware(HttpMiddleware):
@@ -145,6 +128,7 @@ class GraphQLApp(LimitedGraphQL):
         authorization = request.headers.get("authorization")
         # An outage here, authenticating or counting the request: DatabaseOutageMiddleware.
         principal = await authenticate(authorization)
+        request.state.principal = principal  # the request log's caller (portcullis/observability)
         await rate_limit.enforce(request, principal)
         return Context(
             principal=principal,
@@ -198,9 +182,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     if settings.count_sql:
         routes.append(_sql_count_route())
     middleware = [
-        Middleware(RequestIdMiddleware),  # outermost: refusals below carry the request id too
         Middleware(DatabaseOutageMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
-    return rate_limit.install(app, settings)
+    # Outermost: the request id, log line, metrics and span cover every refusal below too.
+    return observability.install(rate_limit.install(app, settings))
