@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--workers", type=int, default=1, help="processes serving the port (default 1)"
+        "--workers", type=int, help="processes serving the port (default PORTCULLIS_WORKERS, 1)"
     )
     serve.set_defaults(handler=_serve)
     demo = commands.add_parser("demo", help="load demo data and print tokens to try it")
@@ -70,7 +70,8 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = load_settings()
-    if args.workers > 1 and not os.environ.get(metrics.MULTIPROC_DIR):
+    workers = args.workers or settings.workers
+    if workers > 1 and not os.environ.get(metrics.MULTIPROC_DIR):
         # Each worker writes its metrics here; /metrics sums them (portcullis/metrics.py).
         os.environ[metrics.MULTIPROC_DIR] = tempfile.mkdtemp(prefix="portcullis-metrics-")
     uvicorn.run(
@@ -78,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
+        workers=workers,
         loop="uvloop",
         http="httptools",
         log_config=request_log.logging_config(settings.log_level, settings.log_format),

@@ -131,8 +131,8 @@ def _text(value: Any) -> str:
 
 
 def write(record: RequestRecord, *, error: BaseException | None = None) -> None:
-    """The request's line: INFO (DEBUG for a probe or a scrape that succeeded), or ERROR with the traceback when the request failed on a bug
-    (5xx other than an outage), WARNING for an outage."""
+    """The request's line: INFO (DEBUG for a probe or a scrape that succeeded); ERROR with
+    the traceback when a bug failed the request; WARNING for an outage or another 5xx."""
     level = logging.DEBUG if record.path in QUIET_PATHS and record.status < 400 else logging.INFO
     if error is not None or "INTERNAL_SERVER_ERROR" in record.error_codes:
         level = logging.ERROR

@@ -56,6 +56,7 @@ class Settings:
     graphiql: bool
     log_level: str
     log_format: str = "text"  # json | text (portcullis/request_log.py)
+    workers: int = 1  # processes of `portcullis serve` (PORTCULLIS_WORKERS, or --workers)
     count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
     rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
     token_lifetime: timedelta | None = None  # None: personal tokens never expire
@@ -68,6 +69,7 @@ def load_settings() -> Settings:
         graphiql=_flag("PORTCULLIS_GRAPHIQL", True),
         log_level=_choice("PORTCULLIS_LOG_LEVEL", "info", LOG_LEVELS),
         log_format=_choice("PORTCULLIS_LOG_FORMAT", "text", LOG_FORMATS),
+        workers=_count("PORTCULLIS_WORKERS", 1),
         count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in _YES,
         rate_limit=_rate_limit(),
         token_lifetime=lifetime(
