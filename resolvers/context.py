@@ -37,7 +37,8 @@ class Context:
     def reach(self, feature: str, organization: Target) -> Reach:
         key = (feature, organization)
         if key not in self._reaches:
-            self._reaches[key] = reach(self.require_principal(), feature, organization)
+            found = self._reaches[key] = reach(self.require_principal(), feature, organization)
+            count_decision(feature, found.decision.allowed)
         return self._reaches[key]
 
     def scope(self, feature: str, organization: Target) -> Scope | None:
