@@ -3,11 +3,13 @@ reads, counting requests from a real server over HTTP; decisions, rate-limit ref
 any path prefix (SCIM's included) counted in-process."""
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from portcullis.settings import RateLimit, Settings
@@ -91,3 +93,20 @@ async def asked_twice(client: GraphQLClient, token: str) -> None:
     assert first.ok()
     second = await client(query, token=token)
     assert second.status == 429
+
+
+def test_the_alert_rules_name_only_metrics_the_service_exports(repo_root: Path, base: str) -> None:
+    """deploy/alerts.yml (docs/operations.md): a renamed metric must not leave an alert that
+    can never fire."""
+    rules = yaml.safe_load((repo_root / "deploy" / "alerts.yml").read_text())["groups"][0]
+    exported = {
+        family.name for family in text_string_to_metric_families(httpx.get(f"{base}/metrics").text)
+    }
+    named = set()
+    for rule in rules["rules"]:
+        named |= {
+            m.removesuffix("_bucket") for m in re.findall(r"portcullis_[a-z_]+", rule["expr"])
+        }
+    assert named, rules
+    # prometheus-client names a counter's family without its `_total`.
+    assert {n.removesuffix("_total") for n in named} <= exported, named
