@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from portcullis import metrics, request_log, token_cli
-from portcullis.db import close_database, migrate
-from portcullis.settings import load_settings
+from portcullis.db import close_database, is_postgres, migrate
+from portcullis.settings import SettingsError, load_settings
 from resolvers.directory import create_account
 from resolvers.errors import DomainError
 
@@ -71,6 +71,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     workers = args.workers or settings.workers
+    if workers > 1 and not is_postgres(settings.database_url):
+        # One SQLite file has one writer, and each process would count the rate limit apart.
+        raise SettingsError("PORTCULLIS_WORKERS / --workers above 1 needs PostgreSQL.")
     if workers > 1 and not os.environ.get(metrics.MULTIPROC_DIR):
         # Each worker writes its metrics here; /metrics sums them (portcullis/metrics.py).
         os.environ[metrics.MULTIPROC_DIR] = tempfile.mkdtemp(prefix="portcullis-metrics-")
