@@ -1,9 +1,9 @@
 """Prometheus metrics (prometheus-client), served at GET /metrics.
 
 What a request costs: at its end, two counters and two histograms are updated from its record
-(portcullis/observability.py), and each decision the engine takes (once per feature and target
-per request) one counter; label children are looked up once and kept, so each update is an
-addition under a lock. bench/metrics_cost.py measures it.
+(portcullis/observability.py) and the pool gauge is sampled; each decision the engine takes
+(once per feature and target per request) adds one to a counter whose label child is kept.
+`python -m bench.observability_cost --hooks N` measures it (docs/operations.md).
 
 Label values are bounded: paths by their known prefix (`/graphql`, `/scim/v2`, ... or
 `other`), operation names by the first MAX_OPERATION_NAMES seen (then `other`; a client
@@ -125,6 +125,7 @@ def observe(record: RequestRecord) -> None:
         name = operation_label(record.operation_name)
         OPERATIONS.labels(record.operation_type, name, outcome(record.error_codes)).inc()
         OPERATION_LATENCY.labels(record.operation_type, name).observe(record.seconds)
+    sample_pool()
 
 
 def sample_pool() -> None:
