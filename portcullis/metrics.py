@@ -34,6 +34,7 @@ from portcullis.request_log import RequestRecord
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 PATH_PREFIXES = ("/graphql", "/scim/v2", "/metrics", "/livez", "/readyz", "/healthz")
 MAX_OPERATION_NAMES = 200
+METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 ANONYMOUS = "(anonymous)"
 # Seconds; a GraphQL page takes milliseconds to a second (bench/README.md).
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -114,11 +115,21 @@ def count_decision(feature: str, allowed: bool) -> None:
     _decision_child(feature, allowed).inc()
 
 
+@cache
+def _http_children(prefix: str, method: str, status: int) -> tuple[Any, Any]:
+    """The label children of a path prefix, method and status, each from a bounded set (a
+    method the client made up is `other`), so this cache stays small."""
+    method = method if method in METHODS else "other"
+    return HTTP_REQUESTS.labels(prefix, method, str(status)), HTTP_LATENCY.labels(prefix)
+
+
 def observe(record: RequestRecord) -> None:
     """A request ended: count it and its latency."""
     prefix = path_prefix(record.path)
-    HTTP_REQUESTS.labels(prefix, record.method, str(record.status)).inc()
-    HTTP_LATENCY.labels(prefix).observe(record.seconds)
+    method = record.method if record.method in METHODS else "other"
+    requests, latency = _http_children(prefix, method, record.status)
+    requests.inc()
+    latency.observe(record.seconds)
     if "RATE_LIMITED" in record.error_codes:
         RATE_LIMITED.inc()
     if prefix == "/graphql" and record.operation_type is not None:

@@ -11,13 +11,14 @@ PORTCULLIS_LOG_FORMAT (`json`, one object per line, or `text`) and PORTCULLIS_LO
 uvicorn's own access line is off: the request line below replaces it.
 """
 
-import json
 import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 REQUEST_LOGGER = "portcullis.request"
 QUERY_LOGGER = "tortoise.db_client"  # Tortoise logs each statement here, at DEBUG
@@ -61,6 +62,7 @@ class RequestRecord:
         }
 
 
+_request_logger = logging.getLogger(REQUEST_LOGGER)
 current: ContextVar[RequestRecord | None] = ContextVar("portcullis_request", default=None)
 
 
@@ -105,7 +107,7 @@ class JsonFormatter(logging.Formatter):
                 line["request_id"] = request.request_id
         if record.exc_info:
             line["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return orjson.dumps(line, default=str).decode()
 
 
 class TextFormatter(logging.Formatter):
@@ -138,7 +140,7 @@ def write(record: RequestRecord, *, error: BaseException | None = None) -> None:
         level = logging.ERROR
     elif record.status >= 500 or "DATABASE_UNAVAILABLE" in record.error_codes:
         level = logging.WARNING
-    logger = logging.getLogger(REQUEST_LOGGER)
+    logger = _request_logger
     if logger.isEnabledFor(level):
         summary = f"{record.method} {record.path} {record.status}"
         exc_info = (type(error), error, error.__traceback__) if error is not None else None

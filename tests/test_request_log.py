@@ -70,8 +70,13 @@ def token(served: Served) -> str:
 
 
 def public_id(token: str) -> str:
-    """`pct_<prefix>` of `pct_<prefix>_<secret>` (README, Security)."""
-    return token.rsplit("_", 1)[0]
+    """`pct_<prefix>` of `pct_<prefix>_<secret>` (README, Security; the prefix is hex, the
+    secret base64url, which may hold `_`)."""
+    return "_".join(token.split("_", 2)[:2])
+
+
+def secret_of(token: str) -> str:
+    return token.split("_", 2)[2]
 
 
 def test_a_success_is_one_line_with_its_operation_caller_status_and_statements(
@@ -119,7 +124,7 @@ def test_a_refusal_names_its_code_and_never_the_secret(served: Served, token: st
     assert {k: line[k] for k in expected} == expected
     output = served.server.output()
     assert forged not in output
-    assert token.rsplit("_", 1)[1] not in output  # the real secret, used by the other tests
+    assert secret_of(token) not in output  # the real secret, used by the other tests
 
 
 def test_an_internal_error_is_logged_at_error_with_its_request_id_and_traceback(
