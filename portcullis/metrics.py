@@ -1,7 +1,7 @@
 """Prometheus metrics (prometheus-client), served at GET /metrics.
 
 What a request costs: at its end, two counters and two histograms are updated from its record
-(portcullis/observability.py) and the pool gauge is sampled; each decision the engine takes
+(portcullis/observability.py); each decision the engine takes
 (once per feature and target per request) adds one to a counter whose label child is kept.
 `python -m bench.observability_cost --hooks N` measures it (docs/operations.md).
 
@@ -136,11 +136,11 @@ def observe(record: RequestRecord) -> None:
         name = operation_label(record.operation_name)
         OPERATIONS.labels(record.operation_type, name, outcome(record.error_codes)).inc()
         OPERATION_LATENCY.labels(record.operation_type, name).observe(record.seconds)
-    sample_pool()
 
 
 def sample_pool() -> None:
-    """The PostgreSQL pool's connections now (nothing on SQLite, which has no pool). Tortoise
+    """The PostgreSQL pool's connections now (nothing on SQLite, which has no pool), at each
+    scrape: not per request, which would look the connection up for nothing. Tortoise
     keeps asyncpg's pool in a private attribute: read here only, and only if it is there."""
     try:
         pool = getattr(connections.get("default"), "_pool", None)

@@ -71,10 +71,11 @@ class ObservedRequests:
         try:
             await self.app(scope, receive, observed)
         except Exception as error:
-            if record.status:  # the answer had begun: nothing can be said any more
-                raise
             record.error_codes.append("INTERNAL_SERVER_ERROR")
-            await _internal_error(record.request_id)(scope, receive, observed)
+            # Once the answer has begun nothing more can be said: the server closes the
+            # connection of an answer left unfinished. Logged either way, with the traceback.
+            if not record.status:
+                await _internal_error(record.request_id)(scope, receive, observed)
             return error
         return None
 

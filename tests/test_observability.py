@@ -2,15 +2,16 @@
 masked 500 with the request id and logged at ERROR with its traceback; `serve` runs several
 workers on PostgreSQL, whose metrics /metrics sums, and refuses them on SQLite."""
 
+import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from portcullis.observability import ObservedRequests
@@ -48,6 +49,42 @@ async def test_an_escaped_bug_is_a_masked_500_logged_with_its_request_id(
     assert "a bug outside GraphQL" in str(record.exc_info[1])
     assert (fields["request_id"], fields["client_request_id"]) == (request_id, "mine")
     assert (fields["status"], fields["error_codes"]) == (500, ["INTERNAL_SERVER_ERROR"])
+
+
+async def half_answered(_: Request) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"data": '
+        raise RuntimeError("a bug half-way through an answer")
+
+    return StreamingResponse(chunks(), media_type="application/json")
+
+
+async def test_a_bug_after_the_answer_began_is_still_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = Starlette(routes=[Route("/half", half_answered)])
+    app.add_middleware(ObservedRequests)
+    sent: list[dict[str, Any]] = []
+    asked = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if asked.is_set():  # the client stays: StreamingResponse listens for a disconnect
+            await asyncio.Event().wait()
+        asked.set()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/half", "headers": [], "query_string": b""}
+    with caplog.at_level(logging.INFO, logger="portcullis.request"):
+        await app(scope, receive, send)  # returns: the server then closes the connection
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    assert sent[0]["status"] == 200  # sent before the bug; the body is cut short
+    [record] = [r for r in caplog.records if r.name == "portcullis.request"]
+    assert record.levelno == logging.ERROR
+    assert record.request["error_codes"] == ["INTERNAL_SERVER_ERROR"]  # type: ignore[attr-defined]
+    assert record.exc_info is not None
 
 
 @pytest.fixture
