@@ -103,8 +103,15 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--port", type=int, default=8001)
     args = parser.parse_args()
+    # The same server stack as `portcullis serve` (uvloop and httptools), so the comparison
+    # measures the apps, not the stacks.
     uvicorn.run(
-        create_app(args.database_url), host="127.0.0.1", port=args.port, log_level="warning"
+        create_app(args.database_url),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        loop="uvloop",
+        http="httptools",
     )
 
 

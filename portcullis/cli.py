@@ -5,18 +5,25 @@ import argparse
 import asyncio
 import gc
 import json
+import logging.config
+import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from models.directory import Account
-from portcullis import token_cli
-from portcullis.db import close_database, migrate
-from portcullis.settings import Console, load_settings
+from portcullis import metrics, request_log, token_cli
+from portcullis.db import close_database, is_postgres, migrate
+from portcullis.settings import Console, SettingsError, load_settings
 from resolvers import sign_in
 from resolvers.directory import create_account
 from resolvers.errors import DomainError
 from schema.ids import encode
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 EXAMPLE_QUERY = (
     "{ viewer { email organizations { name experience users(first: 10) { totalCount "
@@ -30,6 +37,8 @@ GC_YOUNG_THRESHOLD = 10_000
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    settings = load_settings()
+    logging.config.dictConfig(request_log.logging_config(settings.log_level, settings.log_format))
     handler: Callable[[argparse.Namespace], int] = args.handler
     return handler(args)
 
@@ -40,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (migrates the database first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, help="processes serving the port (default PORTCULLIS_WORKERS, 1)"
+    )
     serve.set_defaults(handler=_serve)
     demo = commands.add_parser("demo", help="load demo data and print tokens to try it")
     demo.add_argument("--json", action="store_true", help="print the tokens as JSON")
@@ -56,15 +68,40 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """uvicorn on uvloop and httptools (about 6 % more throughput than asyncio and h11,
+    bench/README.md). Each worker process builds the app (`served_app`) and migrates on
+    start-up, one after the other under the migration lock (portcullis/db.py)."""
     import uvicorn
 
+    settings = load_settings()
+    workers = args.workers or settings.workers
+    if workers > 1 and not is_postgres(settings.database_url):
+        # One SQLite file has one writer, and each process would count the rate limit apart.
+        raise SettingsError("PORTCULLIS_WORKERS / --workers above 1 needs PostgreSQL.")
+    if workers > 1 and not os.environ.get(metrics.MULTIPROC_DIR):
+        # Each worker writes its metrics here; /metrics sums them (portcullis/metrics.py).
+        os.environ[metrics.MULTIPROC_DIR] = tempfile.mkdtemp(prefix="portcullis-metrics-")
+    uvicorn.run(
+        "portcullis.cli:served_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=request_log.logging_config(settings.log_level, settings.log_format),
+        access_log=False,  # the request line of portcullis/request_log.py replaces it
+    )
+    return 0
+
+
+def served_app() -> "Starlette":
+    """The app as `serve` runs it, built in each worker process."""
     from schema.app import create_app
 
-    settings = load_settings()
-    app = create_app(settings)
+    app = create_app(load_settings())
     tune_garbage_collector()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level)
-    return 0
+    return app
 
 
 def tune_garbage_collector() -> None:

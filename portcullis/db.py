@@ -1,9 +1,12 @@
 """Database set-up: the Tortoise configuration, migrations and the catalog sync."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import asyncpg
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -58,17 +61,43 @@ def with_timeouts(database_url: str) -> str:
     return parts._replace(query="&".join([parts.query, *missing]).lstrip("&")).geturl()
 
 
+# The key of the session-level advisory lock `migrate` holds on PostgreSQL (any constant
+# bigint that nothing else in the database uses; "portcullis" in ASCII, cut to 63 bits).
+MIGRATION_LOCK = 0x706F7274637573
+
+
 async def migrate(database_url: str) -> None:
     """Apply committed migrations, then bring the product catalog rows up to date.
 
-    Leaves Tortoise initialised for normal use. The migration API initialises apps without
-    connections (its models are migration state), so Tortoise is initialised again after it,
-    as the global context: Starlette runs the lifespan and the requests in different tasks.
+    On PostgreSQL under an advisory lock, so that replicas starting together migrate one after
+    the other: the first applies what is missing, the others then find nothing to do (without
+    it, two of three concurrent `portcullis migrate` on an empty database failed creating the
+    same tables). Leaves Tortoise initialised for normal use. The migration API initialises
+    apps without connections (its models are migration state), so Tortoise is initialised
+    again after it, as the global context: Starlette runs the lifespan and the requests in
+    different tasks.
     """
-    await run_migrations(config=tortoise_config(database_url))
-    await Tortoise.close_connections()
-    await open_database(database_url)
-    await sync_catalog()
+    async with migration_lock(database_url):
+        await run_migrations(config=tortoise_config(database_url))
+        await Tortoise.close_connections()
+        await open_database(database_url)
+        await sync_catalog()
+
+
+@asynccontextmanager
+async def migration_lock(database_url: str) -> AsyncIterator[None]:
+    """PostgreSQL: hold the migration lock on a connection of its own for the block (the lock
+    goes with the connection if the process dies). SQLite: one file, one writer; nothing."""
+    if not is_postgres(database_url):
+        yield
+        return
+    parts = urlsplit(database_url)  # Tortoise's own URL options are not asyncpg's: left out
+    connection = await asyncpg.connect(parts._replace(scheme="postgresql", query="").geturl())
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        yield
+    finally:
+        await connection.close()  # ends the session, and with it the lock
 
 
 async def open_database(database_url: str) -> None:

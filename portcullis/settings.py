@@ -23,6 +23,8 @@ DEFAULT_SIGN_IN_CODE_LIFETIME = "10m"
 DOCUMENT_MODES = ("any", "trusted")
 _ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})?$|^\*$")
 NEVER = "never"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMATS = ("json", "text")
 _YES = ("1", "true", "yes")
 _NO = ("0", "false", "no")
 _DURATION = re.compile(r"^([1-9][0-9]{0,8})([smhd])$")
@@ -76,6 +78,8 @@ class Settings:
     database_url: str
     graphiql: bool
     log_level: str
+    log_format: str = "text"  # json | text (portcullis/request_log.py)
+    workers: int = 1  # processes of `portcullis serve` (PORTCULLIS_WORKERS, or --workers)
     count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
     rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
     token_lifetime: timedelta | None = None  # None: personal tokens never expire
@@ -87,7 +91,9 @@ def load_settings() -> Settings:
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or f"sqlite://{DEFAULT_SQLITE_PATH}",
         graphiql=_flag("PORTCULLIS_GRAPHIQL", True),
-        log_level=os.environ.get("PORTCULLIS_LOG_LEVEL", "info"),
+        log_level=_choice("PORTCULLIS_LOG_LEVEL", "info", LOG_LEVELS),
+        log_format=_choice("PORTCULLIS_LOG_FORMAT", "text", LOG_FORMATS),
+        workers=_count("PORTCULLIS_WORKERS", 1),
         count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in _YES,
         rate_limit=_rate_limit(),
         token_lifetime=lifetime(
@@ -200,3 +206,10 @@ def _flag(name: str, default: bool) -> bool:
     if raw not in _YES + _NO:
         raise SettingsError(f"{name} must be one of {', '.join(_YES + _NO)}, not {raw!r}.")
     return raw in _YES
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not {raw!r}.")
+    return raw

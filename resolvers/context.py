@@ -7,6 +7,7 @@ from permissions.guards import require_principal
 from permissions.matrix import TargetKind
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
+from portcullis.metrics import count_decision
 from portcullis.settings import Limits
 from resolvers.loaders import Loaders
 from resolvers.scopes import Scope
@@ -33,7 +34,8 @@ class Context:
         (and the cache is emptied when a mutation changes it)."""
         key = (feature, target)
         if key not in self._decisions:
-            self._decisions[key] = decide(self.require_principal(), feature, target)
+            decision = self._decisions[key] = decide(self.require_principal(), feature, target)
+            count_decision(feature, decision.allowed)
         return self._decisions[key]
 
     def read(self, feature: str, target: Target) -> Decision:
@@ -54,7 +56,8 @@ class Context:
     def reach(self, feature: str, organization: Target) -> Reach:
         key = (feature, organization)
         if key not in self._reaches:
-            self._reaches[key] = reach(self.require_principal(), feature, organization)
+            found = self._reaches[key] = reach(self.require_principal(), feature, organization)
+            count_decision(feature, found.decision.allowed)
         return self._reaches[key]
 
     def scope(self, feature: str, organization: Target) -> Scope | None:

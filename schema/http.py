@@ -9,6 +9,8 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from portcullis.request_log import note_error_code
+
 
 class HttpMiddleware:
     """An ASGI middleware for HTTP requests (`handle`); anything else passes through."""
@@ -34,5 +36,6 @@ def error_response(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
+    note_error_code(code)  # the request log's and the metrics' outcome
     error = {"message": message, "extensions": {"code": code, **extensions}}
     return JSONResponse({"errors": [error]}, status_code=status, headers=headers)

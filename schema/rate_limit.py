@@ -36,6 +36,10 @@ class Limiter:
     async def enforce(self, request: Request, principal: Principal | None) -> None:
         key = principal.credential if principal is not None else address_key(request)
         hit = await self.counter.hit(key)
+        # Limit, remaining and seconds to the window's end: the RateLimit-* headers of the
+        # answer (portcullis/observability.py), so clients slow down before a 429.
+        remaining = max(0, self.limit.requests - hit.count)
+        request.state.rate_limit = (self.limit.requests, remaining, hit.retry_after_s)
         if hit.count > self.limit.requests:
             raise RateLimited(self.limit, hit.retry_after_s, principal is not None)
 

@@ -138,18 +138,16 @@ class Client:
     ) -> Sent:
         mutation = MUTATION_OF.get(operation, operation) if operation not in READS else None
         number = next(self.numbers)
-        request_id = f"load-{self.plan['seed']}-{number}"
         started = time.monotonic()
-        sent = Sent(number, operation, mutation, actor, target, request_id, None, [], [], 0.0)
+        # The service makes the request id (the audit log's); until it answers, none is known.
+        sent = Sent(number, operation, mutation, actor, target, "", None, [], [], 0.0)
         try:
             response = self.http.post(
                 "/graphql",
                 json={"query": query, "variables": variables},
-                headers={
-                    "Authorization": f"Bearer {self.candidates[actor][1]}",
-                    "X-Request-Id": request_id,
-                },
+                headers={"Authorization": f"Bearer {self.candidates[actor][1]}"},
             )
+            sent.request_id = response.headers.get("x-request-id", "")
             sent.status = response.status_code
             self.read_answer(sent, response.json())
         except (httpx.HTTPError, ValueError) as error:

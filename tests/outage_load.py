@@ -197,7 +197,7 @@ class Load:
 class OutageFigures:
     mode: str
     stop_seconds: float = 0.0
-    healthy_after: float = 0.0  # from the start returning to healthz 200
+    healthy_after: float = 0.0  # from the start returning to readyz 200
     first_success_after: float = 0.0  # from the start returning to a successful answer
     requests: int = 0
     served_during_outage: Counter[str] = field(default_factory=Counter)

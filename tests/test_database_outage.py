@@ -31,7 +31,7 @@ pytestmark = pytest.mark.hardening
 BEFORE = 40  # answers before the stop, all successful
 DURING = 150  # answers from the stop until the start is issued
 AFTER = 80  # answers after the server is healthy again, all successful
-HEALTHY_WITHIN = 60.0  # seconds from the start to healthz 200
+HEALTHY_WITHIN = 60.0  # seconds from the start to readyz 200
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,7 @@ async def outage_under(load: Load, cluster: Cluster, mode: str) -> OutageFigures
         began = time.monotonic()
         await asyncio.to_thread(cluster.stop, mode)
         figures.stop_seconds = time.monotonic() - began
+        await out_of_rotation(load.http)
         await load.answered(BEFORE + DURING)
         await asyncio.to_thread(cluster.start)
         load.phase = "restarted"
@@ -91,13 +92,27 @@ async def outage_under(load: Load, cluster: Cluster, mode: str) -> OutageFigures
     return figures
 
 
+async def out_of_rotation(http: httpx.AsyncClient) -> None:
+    """With the database stopped, the replica is not ready (a load balancer takes it out of
+    rotation) but alive (nothing restarts it)."""
+    ready = await http.get("/readyz")
+    assert (ready.status_code, ready.json()) == (
+        503,
+        {"status": "unavailable", "reason": "database"},
+    )
+    assert (await http.get("/livez")).status_code == 200
+
+
 async def healthy_within(http: httpx.AsyncClient, seconds: float) -> float:
+    """Back in rotation: /readyz (the database answers, the migrations are applied) and the
+    older /healthz both 200."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if (await http.get("/healthz")).status_code == 200:
+        if (await http.get("/readyz")).status_code == 200:
+            assert (await http.get("/healthz")).status_code == 200
             return time.monotonic()
         await asyncio.sleep(0.05)
-    pytest.fail(f"healthz not 200 within {seconds}s of the database starting again")
+    pytest.fail(f"readyz not 200 within {seconds}s of the database starting again")
 
 
 def check_answers(load: Load, figures: OutageFigures) -> None:

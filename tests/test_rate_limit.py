@@ -100,8 +100,24 @@ async def test_past_the_limit_a_credential_gets_429_with_retry_after(limited: Li
     assert_rate_limited(Result(response.status_code, response.json()))
     retry_after = response.json()["errors"][0]["extensions"]["retryAfter"]
     assert response.headers["retry-after"] == str(retry_after)
-    assert response.headers["x-request-id"] == "over-1"
+    assert response.headers["ratelimit-remaining"] == "0"
     assert "this credential" in response.json()["errors"][0]["message"]
+
+
+async def test_every_counted_answer_says_the_limit_and_what_is_left(limited: Limited) -> None:
+    """RateLimit-Limit / -Remaining / -Reset, so a client slows down before a 429."""
+    world = await factories.world()
+    remaining = []
+    for _ in range(LIMIT + 1):
+        response = await limited.api.http.post(
+            "/graphql",
+            json={"query": VIEWER},
+            headers={"Authorization": f"Bearer {world.admin_token}"},
+        )
+        assert response.headers["ratelimit-limit"] == str(LIMIT)
+        assert 1 <= int(response.headers["ratelimit-reset"]) <= WINDOW_S
+        remaining.append((response.status_code, int(response.headers["ratelimit-remaining"])))
+    assert remaining == [(200, 2), (200, 1), (200, 0), (429, 0)]
 
 
 async def test_a_refused_mutation_changes_nothing(limited: Limited) -> None:
