@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
-import { session } from "./api";
-import { OrgContext, useOrg, type Org, type ViewerData } from "./context";
+import { request, session } from "./api";
+import { OrgContext, useOrg, type Org, type OrganizationInfo, type ProductInstanceInfo, type ViewerData } from "./context";
 import { AccessRequestsPage } from "./pages/AccessRequests";
 import { ApiKeysPage } from "./pages/ApiKeys";
 import { AuditLogPage } from "./pages/AuditLog";
@@ -14,8 +14,18 @@ import { UserAccessSettingsPage } from "./pages/UserAccessSettings";
 import { UserPage } from "./pages/UserPage";
 import { UsersPage } from "./pages/Users";
 import { href, navigate, useRoute } from "./router";
-import { Loading, Problems } from "./ui";
+import { Loading, PageBoundary, Problems } from "./ui";
 import { useQuery } from "./useQuery";
+
+const NO_ORG_CAPABILITIES: OrganizationInfo["viewerCan"] = {
+  viewUsersInOrganization: false, createOrModifyGroup: false, addRemoveUsersFromProducts: false,
+  addNewProducts: false, configureUserAccessSettings: false, approveDenyAccessRequests: false,
+  viewOrgAuditLog: false, updateApiKeys: false, makeOrgAdmin: false,
+};
+const NO_INSTANCE_CAPABILITIES: ProductInstanceInfo["viewerCan"] = {
+  addRemoveUsersFromProducts: false, configureDefaultGroups: false, configureProductSettings: false,
+  makeUserAccessAdmin: false, makeProductAdmin: false, approveDenyAccessRequests: false,
+};
 
 export function App() {
   // A sign-in link replaces whoever was signed in in this tab.
@@ -29,18 +39,57 @@ export function App() {
   return <SignedIn onSignOut={() => { session.signOut(); setToken(null); navigate("/"); }} />;
 }
 
+/** Whether the viewer may read the directory anywhere in the organization: organization-wide
+ *  (`viewerCan`), or on one of its sites (a SCOPED cell, like an ORIGINAL site admin's, whose
+ *  lists the API narrows): the engine is asked per site (`viewer.can`). */
+function useDirectoryReach(organization: OrganizationInfo | undefined): boolean {
+  const [scoped, setScoped] = useState(false);
+  const wide = organization?.viewerCan?.viewUsersInOrganization ?? false;
+  const siteIds = (organization?.sites?.edges ?? []).map((e) => e.node.id).join(",");
+  useEffect(() => {
+    setScoped(false);
+    if (wide || !siteIds) return;
+    let live = true;
+    Promise.all(
+      siteIds.split(",").map((scopeId) =>
+        request<{ viewer: { can: { allowed: boolean } | null } | null }>("Can", {
+          feature: "view_users_in_organization",
+          scopeId,
+        }),
+      ),
+    ).then((answers) => live && setScoped(answers.some((a) => a.data?.viewer?.can?.allowed)));
+    return () => {
+      live = false;
+    };
+  }, [wide, siteIds]);
+  return wide || scoped;
+}
+
 function SignedIn({ onSignOut }: { onSignOut: () => void }) {
   const viewer = useQuery<ViewerData>("Viewer", {});
   const route = useRoute();
   const organizations = viewer.data?.viewer?.organizations ?? [];
   const [, orgId, section, id] = route.parts[0] === "o" ? route.parts : [];
   const organization = organizations.find((o) => o.id === orgId) ?? organizations[0];
+  const directory = useDirectoryReach(organization);
   const org: Org | null = useMemo(() => {
     if (!organization) return null;
-    const sites = (organization.sites?.edges ?? []).map((e) => e.node);
+    // A partial answer nulls what the viewer may not read: read as "not allowed", "none".
+    const capabilities = organization.viewerCan ?? NO_ORG_CAPABILITIES;
+    const normalized = {
+      ...organization,
+      viewerCan: { ...capabilities, viewUsersInOrganization: directory },
+    };
+    const sites = (organization.sites?.edges ?? []).map(({ node }) => ({
+      ...node,
+      viewerCan: node.viewerCan ?? { makeSiteAdmin: false, makeTrustedUser: false },
+      products: (node.products ?? [])
+        .filter((p) => p.product !== null)
+        .map((p) => ({ ...p, viewerCan: p.viewerCan ?? NO_INSTANCE_CAPABILITIES })),
+    }));
     const instances = sites.flatMap((site) => site.products.map((p) => ({ ...p, site })));
-    return { organization, sites, instances, reloadViewer: viewer.reload };
-  }, [organization, viewer.reload]);
+    return { organization: normalized, sites, instances, reloadViewer: viewer.reload };
+  }, [organization, directory, viewer.reload]);
   return (
     <div className="shell">
       <header className="top">
@@ -64,7 +113,9 @@ function SignedIn({ onSignOut }: { onSignOut: () => void }) {
           <div className="body">
             <Nav section={section ?? ""} />
             <main id="main">
-              <Page section={section ?? ""} id={id} />
+              <PageBoundary page={`${section}/${id}`}>
+                <Page section={section ?? ""} id={id} />
+              </PageBoundary>
             </main>
           </div>
         </OrgContext.Provider>

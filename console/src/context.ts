@@ -59,6 +59,8 @@ export function useOrg(): Org {
   return org;
 }
 
-export function instanceLabel(instance: { product: { name: string }; site: { name: string } }): string {
-  return `${instance.product.name} (${instance.site.name})`;
+/** "Jira (acme.example.net)"; a part the viewer may not read (null in a partial answer) is
+ *  named plainly rather than breaking the page. */
+export function instanceLabel(instance: { product?: { name: string } | null; site?: { name: string } | null }): string {
+  return `${instance.product?.name ?? "A product"} (${instance.site?.name ?? "a site"})`;
 }

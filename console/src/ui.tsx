@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { Component, useEffect, useRef, type ReactNode } from "react";
 import type { GraphQLErrorBody, UserError } from "./api";
 
 export function Loading({ what }: { what: string }) {
@@ -79,4 +79,27 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
 
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
+}
+
+/** A page that fails to draw says so, with the way back, instead of leaving a blank screen. */
+export class PageBoundary extends Component<{ children: ReactNode; page: string }, { failed: string | null }> {
+  state = { failed: null as string | null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { failed: error.message };
+  }
+
+  componentDidUpdate(previous: { page: string }) {
+    if (previous.page !== this.props.page && this.state.failed) this.setState({ failed: null });
+  }
+
+  render() {
+    if (this.state.failed === null) return this.props.children;
+    return (
+      <div className="problem" role="alert">
+        <strong>This page could not be shown.</strong>
+        <div>Reload it, or choose another page. ({this.state.failed})</div>
+      </div>
+    );
+  }
 }

@@ -19,8 +19,9 @@ export interface AccessDiff {
 export const roleName = (role: string) =>
   role.toLowerCase().replace(/_/g, " ").replace(/^./, (c) => c.toUpperCase());
 
-const person = (entry: DiffEntry) => entry.user.displayName || entry.user.email;
-const product = (entry: DiffEntry) => `${entry.productInstance.product.name} (${entry.productInstance.site.name})`;
+const person = (entry: DiffEntry) => entry.user?.displayName || entry.user?.email || "Someone";
+const product = (entry: DiffEntry) =>
+  `${entry.productInstance?.product?.name ?? "a product"} (${entry.productInstance?.site?.name ?? "a site"})`;
 
 /** What the change is about: its input's user and product instance, when it names them. */
 export interface Target {
@@ -29,8 +30,8 @@ export interface Target {
 }
 
 const isTarget = (entry: DiffEntry, target: Target) =>
-  (!target.userId || entry.user.id === target.userId) &&
-  (!target.productInstanceId || entry.productInstance.id === target.productInstanceId);
+  (!target.userId || entry.user?.id === target.userId) &&
+  (!target.productInstanceId || entry.productInstance?.id === target.productInstanceId);
 
 /** "Lee will get access to Jira (acme.example.net) as User." Entries of the change's own
  *  target read plainly; every other entry is what the change also does ("will also get"). */
@@ -46,7 +47,7 @@ export function diffSentences(diff: AccessDiff, target: Target = {}, through?: s
     .filter((b) => b.change !== 0)
     .map(
       (b) =>
-        `Billable users of ${b.productInstance.product.name} (${b.productInstance.site.name}): ${b.before} → ${b.after}.`,
+        `Billable users of ${b.productInstance?.product?.name ?? "a product"} (${b.productInstance?.site?.name ?? "a site"}): ${b.before} → ${b.after}.`,
     );
   return [...gained, ...lost, ...bills];
 }

@@ -8,6 +8,7 @@ export interface AdminRoleEntry {
   id: string;
   role: string;
   scope:
+    | null
     | { __typename: "Organization"; id: string; name: string }
     | { __typename: "Site"; id: string; name: string }
     | { __typename: "ProductInstance"; id: string; product: { name: string }; site: { name: string } };
@@ -19,7 +20,7 @@ const ROLES = {
 } as const;
 
 const scopeName = (scope: AdminRoleEntry["scope"]) =>
-  scope.__typename === "ProductInstance" ? instanceLabel(scope) : scope.name;
+  scope === null ? "a scope you can't see" : scope.__typename === "ProductInstance" ? instanceLabel(scope) : scope.name;
 
 /** The scopes where the viewer may give a role, from the capabilities the API reports. */
 function scopesFor(role: string, org: ReturnType<typeof useOrg>): { id: string; label: string }[] {
@@ -40,7 +41,7 @@ export function AdminRoles({ user, reload }: { user: { id: string; displayName: 
   const [scopeId, setScopeId] = useState("");
   const roles = ROLES[org.organization.experience].filter((r) => scopesFor(r, org).length > 0);
   const scopes = role ? scopesFor(role, org) : [];
-  const mayRevoke = (entry: AdminRoleEntry) => scopesFor(entry.role, org).some((s) => s.id === entry.scope.id);
+  const mayRevoke = (entry: AdminRoleEntry) => entry.scope !== null && scopesFor(entry.role, org).some((s) => s.id === entry.scope?.id);
   if (user.adminRoles === null) return null;
   return (
     <section aria-labelledby="roles-heading">
@@ -52,7 +53,7 @@ export function AdminRoles({ user, reload }: { user: { id: string; displayName: 
               {roleName(a.role)} of {scopeName(a.scope)}{" "}
               {mayRevoke(a) && (
                 <ChangeButton title="Revoke role" className="danger" mutation="RevokeAdminRole" dryRun
-                  input={{ userId: user.id, role: a.role, scopeId: a.scope.id }} onDone={reload} />
+                  input={{ userId: user.id, role: a.role, scopeId: a.scope?.id }} onDone={reload} />
               )}
             </li>
           ))}

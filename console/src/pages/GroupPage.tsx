@@ -51,7 +51,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
         <h2 id="group-access-heading">Group product access</h2>
         {g.productRoles === null ? <Empty>You can't see this group's product access.</Empty> : g.productRoles.length === 0 ? <Empty>This group gives no product access.</Empty> : (
           <ul>
-            {g.productRoles.map((r) => (
+            {g.productRoles.filter((r) => r.productInstance).map((r) => (
               <li key={`${r.productInstance.id}:${r.role}`}>
                 {instanceLabel(r.productInstance)}: {roleName(r.role)}{" "}
                 {canModify && (

@@ -16,7 +16,7 @@ export function HomePage() {
       <ul className="cards">
         {instances.map((i) => (
           <li key={i.id} className="card">
-            <strong>{i.product.name}</strong>
+            <strong>{i.product?.name}</strong>
             <span className="muted">{i.site.name}</span>
             {admin && <a href={href("o", o.id, "products", i.id)}>Manage product</a>}
           </li>

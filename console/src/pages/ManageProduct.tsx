@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { useOrg } from "../context";
+import { instanceLabel, useOrg } from "../context";
 import { ChangeButton } from "../preview";
 import { href } from "../router";
 import { Empty, Loading, Problems } from "../ui";
@@ -24,13 +24,13 @@ export function ManageProductPage({ instanceId }: { instanceId: string }) {
   const p = data.data?.node;
   if (data.loading && !p) return <Loading what="the product" />;
   if (!p) return <Problems errors={data.errors} failure={data.failure} />;
-  const title = `${p.product.name} (${p.site.name})`;
+  const title = instanceLabel(p);
   return (
     <>
       <p className="breadcrumb"><a href={href("o", o.id, "products")}>{o.experience === "CENTRALIZED" ? "Products" : "Product access"}</a> &gt; {title}</p>
       <h1>{title}</h1>
       {p.billableUserCount !== null && <p>{p.billableUserCount} billable users</p>}
-      {p.product.anonymousAccessSupported && (
+      {p.product?.anonymousAccessSupported && (
         <p>
           Anonymous access is {p.anonymousAccess ? "on" : "off"}.{" "}
           <ChangeButton title={p.anonymousAccess ? "Turn off anonymous access" : "Turn on anonymous access"} mutation="SetAnonymousAccess" dryRun={false}
@@ -49,7 +49,7 @@ export function ManageProductPage({ instanceId }: { instanceId: string }) {
                 <a href={href("o", o.id, "groups", g.id)}>{g.name}</a>{" "}
                 {p.viewerCan?.configureDefaultGroups && (
                   <ChangeButton title="Stop being a default group" label="Remove as default" className="danger" mutation="SetDefaultGroup" dryRun={false}
-                    summary={<>Users granted {p.product.name} will no longer join {g.name}; its members keep their access. Each role keeps at least one default group.</>}
+                    summary={<>Users granted {p.product?.name ?? "this product"} will no longer join {g.name}; its members keep their access. Each role keeps at least one default group.</>}
                     input={{ productInstanceId: p.id, groupId: g.id, enabled: false }} onDone={data.reload} />
                 )}
               </li>
@@ -64,10 +64,10 @@ export function ManageProductPage({ instanceId }: { instanceId: string }) {
             {p.groups.edges.map(({ node: g }) => (
               <li key={g.id}>
                 <a href={href("o", o.id, "groups", g.id)}>{g.name}</a>:{" "}
-                {(g.productRoles ?? []).filter((r) => r.productInstance.id === p.id).map((r) => roleName(r.role)).join(", ")}{" "}
+                {(g.productRoles ?? []).filter((r) => r.productInstance?.id === p.id).map((r) => roleName(r.role)).join(", ")}{" "}
                 {p.viewerCan?.configureDefaultGroups && !(p.defaultGroups ?? []).some((d) => d.id === g.id) && (
                   <ChangeButton title="Make default group" mutation="SetDefaultGroup" dryRun={false}
-                    summary={<>Users granted {p.product.name} will also join {g.name}, and get every product it gives.</>}
+                    summary={<>Users granted {p.product?.name ?? "this product"} will also join {g.name}, and get every product it gives.</>}
                     input={{ productInstanceId: p.id, groupId: g.id, role: "USER", enabled: true }} onDone={data.reload} />
                 )}
               </li>
@@ -103,7 +103,7 @@ function AddGroups({ product, groups, reload }: { product: NonNullable<ManageDat
           </fieldset>
           <fieldset>
             <legend>Product roles</legend>
-            {product.product.roles.map((r) => (
+            {(product.product?.roles ?? []).map((r) => (
               <label key={r.key} className="choice"><input type="checkbox" checked={roles.includes(r.key)} onChange={() => setRoles(toggle(roles, r.key))} />{r.name}</label>
             ))}
           </fieldset>

@@ -18,8 +18,8 @@ export function ProductsPage() {
               <tbody>
                 {site.products.map((p) => (
                   <tr key={p.id}>
-                    <td>{p.product.name}</td>
-                    <td>{p.product.anonymousAccessSupported ? (p.anonymousAccess ? "On" : "Off") : "Not available"}</td>
+                    <td>{p.product?.name}</td>
+                    <td>{p.product?.anonymousAccessSupported ? (p.anonymousAccess ? "On" : "Off") : "Not available"}</td>
                     <td><a href={href("o", o.id, "products", p.id)}>{o.experience === "CENTRALIZED" ? "Manage product" : "Add group"}</a></td>
                   </tr>
                 ))}

@@ -60,7 +60,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
       </p>
       <form onSubmit={submit}>
         <label htmlFor="token">Personal token</label>
-        <input id="token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="pct_…" />
+        <input id="token" autoFocus type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="pct_…" />
         <button type="submit" className="primary">Sign in</button>
       </form>
     </main>

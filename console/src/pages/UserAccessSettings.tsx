@@ -22,7 +22,7 @@ export function UserAccessSettingsPage() {
       {settings.loading && <Loading what="settings" />}
       {configurable.map((i) => (
         <ProductDomains key={i.id} instanceId={i.id} label={instanceLabel(i)}
-          domains={list.find((s) => s.productInstance.id === i.id)?.approvedDomains ?? []} reload={settings.reload} />
+          domains={list.find((s) => s.productInstance?.id === i.id)?.approvedDomains ?? []} reload={settings.reload} />
       ))}
     </>
   );

@@ -83,7 +83,7 @@ export function UserPage({ userId }: { userId: string }) {
 function ProductAccessSection({ user, reload }: { user: UserProfile; reload: () => void }) {
   const { instances } = useOrg();
   const [why, setWhy] = useState<string | null>(null);
-  const access = user.productAccess;
+  const access = user.productAccess?.filter((a) => a.productInstance?.product) ?? null;
   const can = (id: string) => instances.find((i) => i.id === id)?.viewerCan.addRemoveUsersFromProducts ?? false;
   return (
     <section aria-labelledby="access-heading">
@@ -100,17 +100,17 @@ function ProductAccessSection({ user, reload }: { user: UserProfile; reload: () 
                 <td>{roleName(a.role)}{a.billable ? "" : " (not billable)"}</td>
                 <td>
                   <ul className="sources">
-                    {a.sources.map((s, i) => (
+                    {(a.sources ?? []).map((s, i) => (
                       <li key={i}>{SOURCE_WORDS[s.kind] ?? s.kind}{s.group ? `: ${s.group.name}` : s.adminRole ? `: ${roleName(s.adminRole)}` : ""} <code>{s.rule}</code></li>
                     ))}
                   </ul>
                 </td>
                 <td className="row-actions">
                   <button type="button" onClick={() => setWhy(why === a.productInstance.id ? null : a.productInstance.id)} aria-expanded={why === a.productInstance.id}>Why?</button>
-                  {can(a.productInstance.id) && a.sources.some((s) => s.kind === "DEFAULT_GROUP") && (
+                  {can(a.productInstance.id) && (a.sources ?? []).some((s) => s.kind === "DEFAULT_GROUP") && (
                     <ChangeRole user={user} access={a} reload={reload} />
                   )}
-                  {can(a.productInstance.id) && a.sources.some((s) => s.kind === "DEFAULT_GROUP" || s.kind === "GROUP") && (
+                  {can(a.productInstance.id) && (a.sources ?? []).some((s) => s.kind === "DEFAULT_GROUP" || s.kind === "GROUP") && (
                     <ChangeButton title="Remove access" className="danger" mutation="RevokeProductAccess" dryRun
                       input={{ userId: user.id, productInstanceId: a.productInstance.id }} onDone={reload} />
                   )}
@@ -180,11 +180,11 @@ function GrantAccess({ user, reload }: { user: UserProfile; reload: () => void }
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<string>("");
   const [role, setRole] = useState("USER");
-  const grantable = user.grantableProducts ?? [];
-  const held = new Set((user.productAccess ?? []).map((a) => a.productInstance.id));
+  const grantable = (user.grantableProducts ?? []).filter((g) => g.product);
+  const held = new Set((user.productAccess ?? []).map((a) => a.productInstance?.id));
   const grantableIds = new Set(grantable.map((g) => g.id));
-  // Products the user lacks that you manage but may not grant here: shown, not offered.
-  const blocked = instances.filter((i) => !held.has(i.id) && !grantableIds.has(i.id) && i.viewerCan.addRemoveUsersFromProducts);
+  // Products the user lacks that you may not grant: shown disabled, never offered.
+  const blocked = instances.filter((i) => !held.has(i.id) && !grantableIds.has(i.id));
   if (user.grantableProducts === null || (grantable.length === 0 && blocked.length === 0)) return null;
   const instance = grantable.find((g) => g.id === chosen);
   return (
@@ -202,13 +202,13 @@ function GrantAccess({ user, reload }: { user: UserProfile; reload: () => void }
                 {instanceLabel(g)}
               </label>
             ))}
-            {blocked.map((b) => <BlockedProduct key={b.id} user={user} instance={b} />)}
+            {blocked.map((b) => <BlockedProduct key={b.id} instance={b} />)}
           </fieldset>
           {instance && (
             <>
               <label>
                 Role
-                <select value={role} onChange={(e) => setRole(e.target.value)}>
+                <select value={role} aria-label={`Role for ${instanceLabel(instance)}`} onChange={(e) => setRole(e.target.value)}>
                   {instance.product.roles.map((r) => <option key={r.key} value={r.key}>{r.name}</option>)}
                 </select>
               </label>
@@ -223,18 +223,17 @@ function GrantAccess({ user, reload }: { user: UserProfile; reload: () => void }
   );
 }
 
-/** A product the viewer manages but may not grant this user: disabled, with the engine's
- *  reason, asked of the engine by a dry run of the grant when the person wants to know. */
-function BlockedProduct({ user, instance }: { user: UserProfile; instance: { id: string; product: { name: string }; site: { name: string } } }) {
+/** A product the viewer may not grant this user: disabled; "Why not?" asks the engine
+ *  (`viewer.can`) and shows its reason and rule, such as the default-group trap (R-ROLE-10). */
+function BlockedProduct({ instance }: { instance: { id: string; product: { name: string }; site: { name: string } } }) {
   const [reason, setReason] = useState<string | null>(null);
   const ask = async () => {
-    const result = await request<{ grantProductAccess: { errors: { code: string; message: string; rule: string | null }[] } | null }>(
-      "GrantProductAccess", { input: { userId: user.id, productInstanceId: instance.id, role: "USER", dryRun: true } },
+    const result = await request<{ viewer: { can: { allowed: boolean; rule: string | null; reason: string } | null } | null }>(
+      "Can", { feature: "add_remove_users_from_products", scopeId: instance.id },
     );
+    const can = result.data?.viewer?.can;
     const error = firstError(result.errors);
-    const userError = result.data?.grantProductAccess?.errors[0];
-    const refusal = error ?? userError;
-    setReason(refusal ? `${refusal.message}${refusal.rule ? ` (${refusal.rule})` : ""}` : "You may grant it: reload the page.");
+    setReason(can ? `${can.reason}${can.rule ? ` (${can.rule})` : ""}` : error ? `${error.message} (${error.code})` : "No answer.");
   };
   return (
     <div className="choice disabled">
@@ -242,7 +241,7 @@ function BlockedProduct({ user, instance }: { user: UserProfile; instance: { id:
         <input type="radio" name="grant-product" disabled aria-describedby={`why-not-${instance.id}`} />
         {instanceLabel(instance)}
       </label>{" "}
-      <button type="button" onClick={ask}>Why not?</button>
+      <button type="button" aria-label={`Why not? ${instanceLabel(instance)}`} onClick={ask}>Why not?</button>
       {reason && <span id={`why-not-${instance.id}`} className="reason" role="note">{reason}</span>}
     </div>
   );
@@ -252,7 +251,7 @@ function BlockedProduct({ user, instance }: { user: UserProfile; instance: { id:
 function ProductToggles({ user, reload }: { user: UserProfile; reload: () => void }) {
   const { instances } = useOrg();
   const [target, setTarget] = useState<{ id: string; enabled: boolean } | null>(null);
-  const held = new Set((user.productAccess ?? []).map((a) => a.productInstance.id));
+  const held = new Set((user.productAccess ?? []).map((a) => a.productInstance?.id));
   const manageable = instances.filter((i) => i.viewerCan.addRemoveUsersFromProducts);
   if (manageable.length === 0 || user.accountType === "CUSTOMER") return null;
   return (

@@ -87,7 +87,7 @@ export function UsersPage() {
                       <div className="muted">{u.email}{u.accountType === "CUSTOMER" && " · portal-only customer"}</div>
                     </td>
                     <td><StatusBadge status={u.status} /></td>
-                    <td>{(u.productAccess ?? []).map((a) => a.productInstance.product.name).filter((n, i, all) => all.indexOf(n) === i).join(", ") || "—"}</td>
+                    <td>{(u.productAccess ?? []).map((a) => a.productInstance?.product?.name).filter((n, i, all) => all.indexOf(n) === i).join(", ") || "—"}</td>
                   </tr>
                 ))}
               </tbody>
