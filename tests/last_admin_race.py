@@ -72,7 +72,7 @@ def outcome(result: Result, how: str) -> str:
     mutation = FIELDS[how][0]
     if result.errors:
         assert len(result.errors) == 1, result.body
-        assert result.data is None, result.body
+        assert result.empty, result.body
         rule = result.errors[0]["extensions"].get("rule")
         return f"FORBIDDEN {rule}" if result.codes == ["FORBIDDEN"] else str(result.codes[0])
     errors = result.data[mutation]["errors"]

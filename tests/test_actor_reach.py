@@ -65,7 +65,7 @@ async def send(api: GraphQLClient, mutation: str, input: dict[str, Any], token: 
 def outcome(result: Result, mutation: str) -> tuple[str, str | None]:
     """("OK", None) for a change made; else the (code, rule) of the top-level refusal."""
     if result.errors:
-        assert result.data is None, result.body
+        assert result.empty, result.body  # the refused field alone is null
         extensions = result.errors[0]["extensions"]
         return extensions["code"], extensions.get("rule")
     assert result.ok()[mutation]["errors"] == [], result.body

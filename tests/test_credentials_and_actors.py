@@ -38,7 +38,7 @@ async def test_a_key_can_not_mint_a_key_that_outlives_it(served_api: GraphQLClie
     key_id, key = made["createApiKey"]["apiKey"]["id"], made["createApiKey"]["secret"]
     events = await AuditEvent.all().count()
     minted = await served_api(CREATE_KEY, {"org": org, "name": "child"}, key)
-    assert minted.data is None, minted.body
+    assert minted.empty, minted.body
     assert [(e["extensions"]["code"], e["extensions"]["rule"]) for e in minted.errors] == [
         ("FORBIDDEN", "R-KEY-1")
     ]
