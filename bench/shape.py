@@ -55,7 +55,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "anonymous_access",
         "created_at",
     ),
-    "account": ("id", "email", "display_name", "account_type", "managed", "created_at"),
+    "account": (
+        "id",
+        "email",
+        "display_name",
+        "account_type",
+        "managed",
+        "created_at",
+        "owner_ref",
+    ),
     "org_user": (
         "id",
         "organization_id",
@@ -173,7 +181,7 @@ def _accounts(found: Plan, rng: random.Random, tag: str) -> None:
         email = "admin" if n == ADMIN_USER_ID else f"user{n:06d}"
         name = f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // 7 % len(LAST_NAMES)]}"
         address = f"{email}@{domain}"
-        found.add("account", address, name, kind.value, rng.random() < 0.3, when(n))
+        found.add("account", address, name, kind.value, rng.random() < 0.3, when(n), 0)  # own
         draw = rng.random()
         status = UserStatus.SUSPENDED if draw < 0.02 else UserStatus.ACTIVE
         status = UserStatus.DEACTIVATED if 0.02 <= draw < 0.03 else status
