@@ -103,7 +103,7 @@ async def test_graphiql_works_in_chromium_with_the_network_off(database: str) ->
                 await result.wait_for(timeout=60_000)
                 probe = await chrome.new_page()  # the network is off indeed
                 with pytest.raises(PlaywrightError, match="net::ERR_"):
-                    await probe.goto("https://unpkg.com/react@18.2.0/umd/react.production.min.js")
+                    await probe.goto("http://assets.example.invalid/react.production.min.js")
             finally:
                 await chrome.close()
     assert len(requested) >= 6  # the page, its five files, GraphQL requests
