@@ -23,8 +23,8 @@ from bench.generate import Manifest
 from bench.queries import KINDS, Kind
 from portcullis.cli import tune_garbage_collector
 from portcullis.db import close_database, migrate
+from portcullis.http.app import create_app
 from portcullis.settings import Settings
-from schema.app import create_app
 
 
 async def measure(manifest: Manifest, requests: int, rounds: int) -> list[tuple[str, float]]:

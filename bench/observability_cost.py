@@ -44,9 +44,9 @@ from bench.queries import KINDS
 from portcullis import request_log, tracing
 from portcullis.cli import tune_garbage_collector
 from portcullis.db import close_database, migrate
+from portcullis.http.app import create_app
 from portcullis.observability import ObservedRequests
 from portcullis.settings import Settings
-from schema.app import create_app
 
 VARIANTS = ("off", "on", "traced")
 

@@ -24,9 +24,9 @@ from models.directory import Account
 from permissions.auth import issue_personal_token
 from portcullis import sql_count
 from portcullis.db import close_database, migrate
-from portcullis.rate_limit import counter_for
+from portcullis.http.app import create_app
+from portcullis.http.rate_counter import counter_for
 from portcullis.settings import RateLimit, Settings
-from schema.app import create_app
 
 QUERY = {"query": "{ viewer { email } }"}
 BATCH = 100

@@ -30,9 +30,9 @@ from tortoise import connections
 from bench.generate import Manifest
 from bench.queries import KINDS, Kind
 from portcullis.db import close_database, is_postgres, open_database
+from portcullis.http.app import create_app
 from portcullis.settings import Settings
 from portcullis.sql_count import attached
-from schema.app import create_app
 
 Statement = tuple[str, list[Any]]
 

@@ -1,4 +1,4 @@
-"""Rate-limit counters shared by every API process on PostgreSQL (schema/rate_limit.py)."""
+"""Rate-limit counters shared by every API process on PostgreSQL (portcullis/http/rate_limit.py)."""
 
 from tortoise import fields
 from tortoise.models import Model

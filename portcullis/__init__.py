@@ -1,1 +1,2 @@
-"""Application wiring: settings, database, command line and demo data."""
+"""The runtime: HTTP (http/), GraphQL execution (execution/), settings, database, command line,
+logs, metrics, traces, health and demo data."""

@@ -97,7 +97,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def served_app() -> "Starlette":
     """The app as `serve` runs it, built in each worker process."""
-    from schema.app import create_app
+    from portcullis.http.app import create_app
 
     app = create_app(load_settings())
     tune_garbage_collector()

@@ -29,6 +29,7 @@ from prometheus_client import (
 )
 from tortoise import connections
 
+from permissions.codes import TopLevelErrorCode
 from portcullis.request_log import RequestRecord
 
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -100,7 +101,7 @@ def operation_label(name: str | None) -> str:
 def outcome(codes: list[str]) -> str:
     if not codes:
         return "ok"
-    for worst in ("INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE"):
+    for worst in (TopLevelErrorCode.INTERNAL_SERVER_ERROR, TopLevelErrorCode.DATABASE_UNAVAILABLE):
         if worst in codes:
             return worst
     return codes[0]
@@ -130,7 +131,7 @@ def observe(record: RequestRecord) -> None:
     requests, latency = _http_children(prefix, method, record.status)
     requests.inc()
     latency.observe(record.seconds)
-    if "RATE_LIMITED" in record.error_codes:
+    if TopLevelErrorCode.RATE_LIMITED in record.error_codes:
         RATE_LIMITED.inc()
     if prefix == "/graphql" and record.operation_type is not None:
         name = operation_label(record.operation_name)

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from permissions.codes import TopLevelErrorCode
 from portcullis import health, metrics, request_log, tracing
 from portcullis.request_log import RequestRecord
 
@@ -71,7 +72,7 @@ class ObservedRequests:
         try:
             await self.app(scope, receive, observed)
         except Exception as error:
-            record.error_codes.append("INTERNAL_SERVER_ERROR")
+            record.error_codes.append(TopLevelErrorCode.INTERNAL_SERVER_ERROR)
             # Once the answer has begun nothing more can be said: the server closes the
             # connection of an answer left unfinished. Logged either way, with the traceback.
             if not record.status:
@@ -107,7 +108,7 @@ def _close(scope: Scope, record: RequestRecord) -> None:
 def _internal_error(request_id: str) -> JSONResponse:
     error = {
         "message": INTERNAL_MESSAGE,
-        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        "extensions": {"code": TopLevelErrorCode.INTERNAL_SERVER_ERROR, "requestId": request_id},
     }
     return JSONResponse({"errors": [error]}, status_code=500)
 

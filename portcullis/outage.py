@@ -23,8 +23,10 @@ import asyncpg
 from asyncpg.exceptions import InterfaceError, InternalClientError
 from tortoise.exceptions import DBConnectionError
 
+from permissions.codes import TopLevelErrorCode
+
 MESSAGE = "The database is unavailable; try again shortly."
-CODE = "DATABASE_UNAVAILABLE"
+CODE = TopLevelErrorCode.DATABASE_UNAVAILABLE
 RETRY_AFTER_SECONDS = 1
 
 _OUTAGES = (

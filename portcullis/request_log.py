@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 
+from permissions.codes import TopLevelErrorCode
+
 REQUEST_LOGGER = "portcullis.request"
 QUERY_LOGGER = "tortoise.db_client"  # Tortoise logs each statement here, at DEBUG
 # Probes and scrapes, every few seconds: their successes would drown the requests' lines.
@@ -136,9 +138,9 @@ def write(record: RequestRecord, *, error: BaseException | None = None) -> None:
     """The request's line: INFO (DEBUG for a probe or a scrape that succeeded); ERROR with
     the traceback when a bug failed the request; WARNING for an outage or another 5xx."""
     level = logging.DEBUG if record.path in QUIET_PATHS and record.status < 400 else logging.INFO
-    if error is not None or "INTERNAL_SERVER_ERROR" in record.error_codes:
+    if error is not None or TopLevelErrorCode.INTERNAL_SERVER_ERROR in record.error_codes:
         level = logging.ERROR
-    elif record.status >= 500 or "DATABASE_UNAVAILABLE" in record.error_codes:
+    elif record.status >= 500 or TopLevelErrorCode.DATABASE_UNAVAILABLE in record.error_codes:
         level = logging.WARNING
     logger = _request_logger
     if logger.isEnabledFor(level):

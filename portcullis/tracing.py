@@ -6,7 +6,8 @@ OTEL_SERVICE_NAME (default `portcullis`), OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_
 argument, OTEL_EXPORTER_OTLP_ENDPOINT / _HEADERS / _TIMEOUT..., OTEL_BSP_* for the batching.
 
 Spans: one per HTTP request (SERVER kind, continuing a `traceparent` the client sent), one per
-GraphQL operation inside it (schema/observed.py), and one per SQL statement on PostgreSQL from
+GraphQL operation inside it (portcullis/execution/observed.py), and one per SQL statement on
+PostgreSQL from
 opentelemetry-instrumentation-asyncpg. None per field: strawberry's tracing extension wraps
 every resolver, which cost a third of a request's CPU here. When off, nothing is imported
 beyond the API and each hook is a test of one module global.
@@ -21,6 +22,7 @@ from typing import Any
 from opentelemetry import propagate
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 
+from permissions.codes import TopLevelErrorCode
 from portcullis.settings import SettingsError
 
 EXPORTERS_GROUP = "opentelemetry_traces_exporter"
@@ -141,5 +143,8 @@ def end_operation(
         span.set_attribute("graphql.operation.name", name)
     if codes:
         span.set_attribute("graphql.error_codes", codes)
-    if "INTERNAL_SERVER_ERROR" in codes or "DATABASE_UNAVAILABLE" in codes:
+    if (
+        TopLevelErrorCode.INTERNAL_SERVER_ERROR in codes
+        or TopLevelErrorCode.DATABASE_UNAVAILABLE in codes
+    ):
         span.set_status(Status(StatusCode.ERROR))

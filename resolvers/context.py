@@ -1,5 +1,6 @@
 """The typed per-request context: principal, request id, DataLoaders, decision cache."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from permissions.engine import decide, reach
@@ -7,8 +8,6 @@ from permissions.guards import require_principal
 from permissions.matrix import TargetKind
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
-from portcullis.metrics import count_decision
-from portcullis.settings import Limits
 from resolvers.loaders import Loaders
 from resolvers.scopes import Scope
 
@@ -18,7 +17,8 @@ class Context:
     principal: Principal | None
     request_id: str
     credentials_sent: bool = False
-    limits: Limits = field(default_factory=Limits)  # the app's query limits (schema/limits.py)
+    # Told of every decision the engine makes; the runtime counts them (portcullis/metrics.py).
+    on_decision: Callable[[str, bool], None] = field(default=lambda feature, allowed: None)
     loaders: Loaders = field(default_factory=Loaders)
     _decisions: dict[tuple[str, Target], Decision] = field(default_factory=dict)
     _reaches: dict[tuple[str, Target], Reach] = field(default_factory=dict)
@@ -35,7 +35,7 @@ class Context:
         key = (feature, target)
         if key not in self._decisions:
             decision = self._decisions[key] = decide(self.require_principal(), feature, target)
-            count_decision(feature, decision.allowed)
+            self.on_decision(feature, decision.allowed)
         return self._decisions[key]
 
     def read(self, feature: str, target: Target) -> Decision:
@@ -57,7 +57,7 @@ class Context:
         key = (feature, organization)
         if key not in self._reaches:
             found = self._reaches[key] = reach(self.require_principal(), feature, organization)
-            count_decision(feature, found.decision.allowed)
+            self.on_decision(feature, found.decision.allowed)
         return self._reaches[key]
 
     def scope(self, feature: str, organization: Target) -> Scope | None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionNode
 
+from portcullis.graphql_internals import resolve_info
+
 
 def _fields(info: Any, selections: Iterable[SelectionNode]) -> Iterator[FieldNode]:
     for selection in selections:
@@ -26,7 +28,7 @@ def _fields(info: Any, selections: Iterable[SelectionNode]) -> Iterator[FieldNod
 
 def asks(info: Any, *path: str) -> bool:
     """Whether the query selects `path` (field names, outermost first) under this field."""
-    raw = info._raw_info  # strawberry's Info wraps graphql-core's GraphQLResolveInfo
+    raw = resolve_info(info)
     level: list[FieldNode] = list(raw.field_nodes)
     for name in path:
         level = [

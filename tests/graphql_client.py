@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from portcullis.http.app import create_app
 from portcullis.settings import Limits, Settings
-from schema.app import create_app
 
 
 @dataclass

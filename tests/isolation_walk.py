@@ -18,7 +18,8 @@ from graphql import (
     is_required_argument,
 )
 
-from schema.app import schema
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 
 DEPTH = 4
 # Arguments of nested fields: required ones, and viewer.can's scope (A), which an account in
@@ -29,7 +30,7 @@ WRAPPERS = ("Connection", "Edge")
 
 
 def _type(name: str) -> GraphQLObjectType:
-    found = schema._schema.type_map[name]
+    found = core_schema(schema).type_map[name]
     assert isinstance(found, GraphQLObjectType)
     return found
 

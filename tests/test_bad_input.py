@@ -9,7 +9,7 @@ from graphql import GraphQLError
 
 from models.organization import Site
 from permissions.errors import BadUserInput
-from schema.extensions import MaskInternalErrors
+from portcullis.execution.masking import MaskInternalErrors
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient

@@ -1,13 +1,14 @@
 """Every document the admin console sends (its shipped manifest of persisted documents) is valid
 against the schema: a schema change that breaks the console fails here, not in a browser. The
-manifest is read as the service reads it (schema/persisted.load_manifest checks every hash)."""
+manifest is read as the service reads it (portcullis/http/persisted.load_manifest checks
+every hash)."""
 
 import pytest
 from graphql import build_schema, parse, validate
 
+from portcullis.execution.schema import schema
+from portcullis.http.persisted import load_manifest
 from portcullis.settings import CONSOLE_MANIFEST
-from schema.app import schema
-from schema.persisted import load_manifest
 
 MANIFEST = load_manifest(CONSOLE_MANIFEST)
 SDL = build_schema(schema.as_str())  # the public SDL, as any client sees it

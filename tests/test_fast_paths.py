@@ -1,9 +1,9 @@
 """The speed paths (issue 6) answer exactly what the plain paths answer.
 
-- schema/execution.py: plain leaf fields skip graphql-core's resolver machinery;
+- portcullis/execution/fast_leaves.py: plain leaf fields skip graphql-core's resolver machinery;
 - resolvers/known.py: guards and nested objects answer at once from what the request has read;
 - schema/access.py read_ahead: a user's product instances, sites and groups read together;
-- schema/document_cache.py: a query text is parsed and validated once per process.
+- portcullis/execution/document_cache.py: a query text is parsed and validated once per process.
 Each document below is run by every demo token with the fast executor and with strawberry's
 own, and the JSON must be identical (data and errors alike).
 """
@@ -17,9 +17,10 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from bench.queries import ADMIN_PAGE, EXPLAIN_ACCESS, INSTANCE_USERS, USER_ACCESS
 from portcullis import cli
 from portcullis.demo import load_demo
-from schema import document_cache
-from schema.app import schema
-from schema.execution import FastLeavesExecutionContext, plain_leaf
+from portcullis.execution import document_cache
+from portcullis.execution.fast_leaves import FastLeavesExecutionContext, plain_leaf
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from tests.graphql_client import GraphQLClient
 
 EVERYTHING = """
@@ -104,7 +105,7 @@ async def test_fast_paths_answer_as_the_standard_executor(api: GraphQLClient) ->
 
 def test_plain_leaves_are_the_basic_scalar_fields_only() -> None:
     def field(type_name: str, name: str) -> Any:
-        owner = schema._schema.type_map[type_name]
+        owner = core_schema(schema).type_map[type_name]
         assert isinstance(owner, GraphQLObjectType)
         return owner.fields[name]
 

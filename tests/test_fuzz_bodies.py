@@ -30,7 +30,8 @@ from graphql import (
 )
 from hypothesis import strategies as st
 
-from schema.app import schema as live_schema
+from portcullis.execution.schema import schema as live_schema
+from portcullis.graphql_internals import core_schema
 from tests.fuzz_support import (
     ADMIN,
     FOREIGN_ADMIN,
@@ -146,7 +147,7 @@ class Variables:
         optional: dict[str, st.SearchStrategy[Any]] = {}
         for variable in definition.variable_definitions or ():
             name = variable.variable.name.value
-            type_ = type_from_ast(live_schema._schema, variable.type)
+            type_ = type_from_ast(core_schema(live_schema), variable.type)
             assert type_ is not None, name
             into = required if isinstance(type_, GraphQLNonNull) else optional
             into[name] = self.loose(type_, name)  # type: ignore[arg-type]

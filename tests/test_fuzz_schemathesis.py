@@ -32,9 +32,10 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 from schemathesis.graphql import nodes
 
+from portcullis.execution.schema import schema as live_schema
+from portcullis.graphql_internals import core_schema
+from portcullis.http.app import create_app
 from portcullis.settings import Limits, Settings
-from schema.app import create_app
-from schema.app import schema as live_schema
 from tests.fuzz_support import (
     ADMIN,
     FOREIGN_ADMIN,
@@ -102,7 +103,7 @@ def document(case: Case[Any]) -> str:
 
 
 def test_every_root_field_is_fuzzed() -> None:
-    schema = live_schema._schema
+    schema = core_schema(live_schema)
     assert schema.query_type is not None
     assert schema.mutation_type is not None
     fields = [f"Query.{name}" for name in schema.query_type.fields]

@@ -15,12 +15,12 @@ import pytest
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import async_playwright
 
+from portcullis.http.graphiql import ASSETS, PINNED
 from resolvers import sign_in
-from schema.graphiql import ASSETS, PINNED
 from tests import browser, factories
 from tests.servers import env_on, server
 
-# The files of schema/graphiql_assets/, as npm publishes them (README.md there).
+# The files of portcullis/http/graphiql_assets/, as npm publishes them (README.md there).
 SHA256 = {
     "graphiql-3.8.3.min.js": "22faab94067b695e5f7959619fbe686ebcc8955002a0c97d986bcbba4ad4bc2c",
     "graphiql-3.8.3.min.css": "b1868247f8e0502cd869e581f5f3cb55b334862e7f51b1d6cbace11059b9adc2",

@@ -20,7 +20,8 @@ from graphql import (
     get_named_type,
 )
 
-from schema.app import schema as served
+from portcullis.execution.schema import schema as served
+from portcullis.graphql_internals import core_schema
 from tests.graphql_client import GraphQLClient, Result
 from tests.isolation_cases import (
     NO_ID,
@@ -216,7 +217,7 @@ def operations_taking_ids() -> dict[str, set[str]]:
     """Every field of the schema with an ID argument, or a mutation with ID fields in its
     input: the paths of those ids."""
     found = {}
-    for owner in served._schema.type_map.values():
+    for owner in core_schema(served).type_map.values():
         if not isinstance(owner, GraphQLObjectType) or owner.name.startswith("__"):
             continue
         for name, field in owner.fields.items():
@@ -255,7 +256,7 @@ def test_every_id_of_every_operation_has_an_isolation_case() -> None:
 def test_every_root_operation_is_tried_or_takes_no_id() -> None:
     roots = {
         f"{root.name}.{name}"
-        for root in (served._schema.query_type, served._schema.mutation_type)
+        for root in (core_schema(served).query_type, core_schema(served).mutation_type)
         if root is not None
         for name in root.fields
     }
@@ -265,8 +266,8 @@ def test_every_root_operation_is_tried_or_takes_no_id() -> None:
 
 
 def test_every_node_type_and_every_table_is_tried() -> None:
-    node = served._schema.type_map["Node"]
+    node = core_schema(served).type_map["Node"]
     assert isinstance(node, GraphQLInterfaceType)
-    implementations = served._schema.get_implementations(node).objects
+    implementations = core_schema(served).get_implementations(node).objects
     assert {t.name for t in implementations} == set(NODE_TABLES)
     assert tables() == set(OWNED) | set(SHARED), "say in OWNED what rows are an organization's"

@@ -2,7 +2,8 @@
 
 permissions/matrix.py loads the file named by PORTCULLIS_ROLE_MATRIX (default: the packaged
 role_matrix.yaml) once, at import. Each case writes a copy of the packaged file with one row
-broken and starts the application in a subprocess: importing schema.app, `portcullis migrate`
+broken and starts the application in a subprocess: importing portcullis.http.app,
+`portcullis migrate`
 and `portcullis serve` (the command line imports the matrix before it opens the database or
 binds a port).
 """
@@ -53,7 +54,7 @@ BROKEN: dict[str, tuple[Callable[[Rows], None], str]] = {
     "missing-cell": (_missing_cell, "missing cell(s) for ['SITE_ADMIN']"),
 }
 COMMANDS: dict[str, list[str]] = {
-    "import": ["-c", "import schema.app"],
+    "import": ["-c", "import portcullis.http.app"],
     # The console script's entry point (pyproject: portcullis = portcullis.launcher:main).
     "migrate": ["-m", "portcullis.launcher", "migrate"],
     "serve": ["-m", "portcullis.launcher", "serve", "--host", "127.0.0.1", "--port", "0"],
@@ -114,7 +115,11 @@ def test_an_unchanged_copy_named_by_the_variable_starts(repo_root: Path, tmp_pat
     started = _start(
         repo_root,
         tmp_path,
-        ["-c", "import schema.app; from permissions.matrix import MATRIX_FILE; print(MATRIX_FILE)"],
+        [
+            "-c",
+            "import portcullis.http.app; from permissions.matrix import MATRIX_FILE;"
+            " print(MATRIX_FILE)",
+        ],
         matrix,
     )
     assert started.returncode == 0, started.stderr

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
+from portcullis.http.app import create_app
 from portcullis.settings import RateLimit, Settings
-from schema.app import create_app
 from tests import factories
 from tests.graphql_client import GraphQLClient, in_process
 from tests.servers import server

@@ -8,7 +8,8 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 from permissions.guards import Authenticated, Guard, PickingGuard
-from schema.app import schema
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient
@@ -19,7 +20,7 @@ GUARDS = (Guard, PickingGuard, Authenticated)
 def _guarded_fields() -> dict[str, GraphQLOutputType]:
     """Every field of every object type that carries a guard, with its GraphQL type."""
     found: dict[str, GraphQLOutputType] = {}
-    for owner in schema._schema.type_map.values():
+    for owner in core_schema(schema).type_map.values():
         if not isinstance(owner, GraphQLObjectType) or owner.name.startswith("__"):
             continue
         for name, field in owner.fields.items():

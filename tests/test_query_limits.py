@@ -9,10 +9,10 @@ import strawberry
 from graphql import get_introspection_query, parse
 
 from models.organization import Site
+from portcullis.execution.limits import QueryLimits
+from portcullis.execution.masking import MaskInternalErrors
 from portcullis.settings import Limits
 from resolvers.context import Context
-from schema.extensions import MaskInternalErrors
-from schema.limits import QueryLimits
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient, Result, app_for, in_process

@@ -1,4 +1,5 @@
-"""How a document is measured (schema/query_shape.py), and the documented queries against the
+"""How a document is measured (portcullis/execution/query_shape.py), and the documented queries
+against the
 default limits: the README's and the benchmark's must stay well within them."""
 
 import re
@@ -16,11 +17,12 @@ from graphql import (
 )
 
 from bench import queries
+from portcullis.execution.query_shape import LIST_ESTIMATE, Shape, shape_of
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from portcullis.settings import Limits
-from schema.app import schema
-from schema.query_shape import LIST_ESTIMATE, Shape, shape_of
 
-GRAPHQL = schema._schema
+GRAPHQL = core_schema(schema)
 
 
 def shape(query: str, operation: str | None = None) -> Shape:

@@ -1,4 +1,5 @@
-"""The rate limit per credential (schema/rate_limit.py): HTTP 429 with a GraphQL-shaped body,
+"""The rate limit per credential (portcullis/http/rate_limit.py): HTTP 429 with a GraphQL-shaped
+body,
 `extensions.code = "RATE_LIMITED"` and Retry-After; every credential and every address has its
 own count; the count starts again in each window; the counters are in PostgreSQL when the
 database is PostgreSQL (atomic across requests and processes), in memory on SQLite."""
@@ -13,10 +14,10 @@ from tortoise import connections
 
 from models.organization import Site
 from models.rate_limit import RateLimitCounter
-from portcullis.rate_limit import MemoryCounter
+from portcullis.http.app import create_app
+from portcullis.http.rate_counter import MemoryCounter
+from portcullis.http.rate_limit import Limiter
 from portcullis.settings import RateLimit, Settings, SettingsError, load_settings
-from schema.app import create_app
-from schema.rate_limit import Limiter
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient, Result

@@ -5,7 +5,8 @@ from typing import Any
 
 from graphql import GraphQLObjectType, get_named_type
 
-from schema.app import schema
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from tests import factories
 from tests.factories import gid
 from tests.graphql_client import GraphQLClient
@@ -27,7 +28,7 @@ query ($org: ID!, $first: Int, $after: String, $last: Int, $before: String) {
 
 def test_every_connection_pages_both_ways() -> None:
     missing = []
-    for owner in schema._schema.type_map.values():
+    for owner in core_schema(schema).type_map.values():
         if not isinstance(owner, GraphQLObjectType) or owner.name.startswith("__"):
             continue
         for name, field in owner.fields.items():
@@ -35,7 +36,7 @@ def test_every_connection_pages_both_ways() -> None:
             if connection and not set(field.args) >= PAGE_ARGUMENTS:
                 missing.append(f"{owner.name}.{name}: {sorted(field.args)}")
     assert not missing, "connections without first/after/last/before:\n" + "\n".join(missing)
-    page_info = schema._schema.type_map["PageInfo"]
+    page_info = core_schema(schema).type_map["PageInfo"]
     assert isinstance(page_info, GraphQLObjectType)
     assert set(page_info.fields) == {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"}
 

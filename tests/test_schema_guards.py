@@ -1,6 +1,7 @@
 """Deny by default: every field that reaches organization data carries a feature guard.
 
-The walk goes over the schema that is served (schema.app.schema). On Query, Mutation and every
+The walk goes over the schema that is served (portcullis.execution.schema). On Query, Mutation and
+every
 type holding organization data, a field returning an object, a list of objects or a connection
 must carry a permission class with a `feature` (guard or list_guard), unless PUBLIC names it
 with the reason. Scalar and enum leaves are covered by the guard of the field that reached
@@ -23,7 +24,8 @@ from strawberry.types.field import StrawberryField
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.guards import Guard, PickingGuard
 from permissions.matrix import MATRIX, FeatureId, TargetKind
-from schema.app import schema
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 
 ROOTS = ("Query", "Mutation")
 ORGANIZATION_TYPES = (
@@ -79,7 +81,7 @@ VIEWER_CAN_TYPES: dict[str, TargetKind | None] = {
 
 
 def _type(name: str) -> GraphQLNamedType:
-    found = schema._schema.type_map.get(name)
+    found = core_schema(schema).type_map.get(name)
     assert found is not None, f"{name} is not a type of the schema"
     return found
 
@@ -154,7 +156,7 @@ def test_public_fields_exist_and_still_need_the_exemption() -> None:
 def test_every_guard_names_a_known_feature() -> None:
     unknown = [
         f"{owner.name}.{name}: {feature}"
-        for owner in schema._schema.type_map.values()
+        for owner in core_schema(schema).type_map.values()
         if isinstance(owner, GraphQLObjectType) and not owner.name.startswith("__")
         for name, field in owner.fields.items()
         for feature in _features(field)

@@ -1,7 +1,7 @@
 """signIn: a one-time code from a sign-in link, exchanged for a personal token (docs/http-api.md).
 
 Public: the code is the credential. Calls without a valid credential are rate limited by
-client address (schema/rate_limit.py), which bounds guessing; the code has 256 random bits.
+client address (portcullis/http/rate_limit.py), which bounds guessing; the code has 256 random bits.
 """
 
 from datetime import datetime

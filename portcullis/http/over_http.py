@@ -29,25 +29,26 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from permissions.codes import TopLevelErrorCode
+from portcullis.http import graphiql
+from portcullis.http.base import error_response
+from portcullis.http.body_limits import LimitedGraphQL, RequestRefused
+from portcullis.http.persisted import Documents
 from resolvers.context import Context
-from schema import graphiql
-from schema.http import error_response
-from schema.http_limits import LimitedGraphQL, RequestRefused
-from schema.persisted import Documents
 
 log = logging.getLogger("portcullis")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 # Request errors that are answered 200 under both media types: Apollo's clients take a 400 as
 # "this server has no persisted queries" and stop sending hashes, rather than retry with text.
-ANSWERED_200 = frozenset({"PERSISTED_QUERY_NOT_FOUND"})
+ANSWERED_200 = frozenset({TopLevelErrorCode.PERSISTED_QUERY_NOT_FOUND})
 _CODES = {
-    400: "BAD_REQUEST",
-    401: "UNAUTHENTICATED",
-    404: "NOT_FOUND",
-    405: "METHOD_NOT_ALLOWED",
-    406: "NOT_ACCEPTABLE",
-    415: "UNSUPPORTED_MEDIA_TYPE",
+    400: TopLevelErrorCode.BAD_REQUEST,
+    401: TopLevelErrorCode.UNAUTHENTICATED,
+    404: TopLevelErrorCode.NOT_FOUND,
+    405: TopLevelErrorCode.METHOD_NOT_ALLOWED,
+    406: TopLevelErrorCode.NOT_ACCEPTABLE,
+    415: TopLevelErrorCode.UNSUPPORTED_MEDIA_TYPE,
 }
 
 
@@ -70,7 +71,7 @@ def invalid_credential() -> Refused:
     challenge = 'Bearer error="invalid_token", error_description="Invalid or expired credentials"'
     return Refused(
         401,
-        "UNAUTHENTICATED",
+        TopLevelErrorCode.UNAUTHENTICATED,
         "Invalid or expired credentials.",
         headers={"WWW-Authenticate": challenge},
     )
@@ -122,7 +123,7 @@ def _codes(response: GraphQLHTTPResponse) -> set[str]:
 
 class GraphQLOverHttp(LimitedGraphQL):
     """The /graphql view: LimitedGraphQL's limits, the media types and status codes above, and
-    persisted documents (schema/persisted.py)."""
+    persisted documents (portcullis/http/persisted.py)."""
 
     documents: Documents = Documents()
 
@@ -138,7 +139,7 @@ class GraphQLOverHttp(LimitedGraphQL):
         try:
             return await super().run(request, context, root_value)
         except HTTPException as error:
-            code = _CODES.get(error.status_code, "BAD_REQUEST")
+            code = _CODES.get(error.status_code, TopLevelErrorCode.BAD_REQUEST)
             headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
             refusal: RequestRefused = Refused(error.status_code, code, error.reason, headers)
         except RequestRefused as refused:
@@ -160,7 +161,9 @@ class GraphQLOverHttp(LimitedGraphQL):
                     f"Send the request body as {JSON}, not "
                     f"{content_type or 'without a Content-Type'}."
                 )
-                raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", message, {"Accept-Post": JSON})
+                raise Refused(
+                    415, TopLevelErrorCode.UNSUPPORTED_MEDIA_TYPE, message, {"Accept-Post": JSON}
+                )
         return await super().parse_http_body(request)
 
     async def execute_single(
@@ -182,7 +185,9 @@ class GraphQLOverHttp(LimitedGraphQL):
         except HTTPException as error:
             if isinstance(error.__cause__, InvalidOperationTypeError) and error.status_code == 400:
                 message = f"{error.reason} Send mutations with POST."
-                raise Refused(405, "METHOD_NOT_ALLOWED", message, {"Allow": "POST"}) from error
+                raise Refused(
+                    405, TopLevelErrorCode.METHOD_NOT_ALLOWED, message, {"Allow": "POST"}
+                ) from error
             raise
         if found.register and context.principal is not None and not is_request_error(result):
             try:
@@ -226,7 +231,7 @@ async def http_error(request: Request, error: Exception) -> Response:
     """Starlette's own refusals (no such path: 404; a method the route does not take: 405)
     as JSON with a code, keeping their headers (Allow)."""
     assert isinstance(error, StarletteHTTPException)  # registered for this class only
-    code = _CODES.get(error.status_code, "BAD_REQUEST")
+    code = _CODES.get(error.status_code, TopLevelErrorCode.BAD_REQUEST)
     response = error_response(
         error.status_code, error.detail, code, headers=dict(error.headers or {})
     )
@@ -242,7 +247,9 @@ class Cors(CORSMiddleware):
         if response.status_code == 200:
             return response
         message = bytes(response.body).decode(errors="replace")
-        refused = error_response(response.status_code, message, "CORS_PREFLIGHT_REFUSED")
+        refused = error_response(
+            response.status_code, message, TopLevelErrorCode.CORS_PREFLIGHT_REFUSED
+        )
         for name, value in response.headers.items():
             if name not in ("content-length", "content-type"):
                 refused.headers[name] = value

@@ -12,15 +12,16 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData, GraphQLRequestProtocol
+from strawberry.http import GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import SubscriptionExecutionResult
 
+from permissions.codes import TopLevelErrorCode
+from portcullis.graphql_internals import BatchCheckingView
+from portcullis.http.base import HttpMiddleware, error_response
 from portcullis.settings import Limits
 from resolvers.context import Context
-from schema.http import HttpMiddleware, error_response
 
 # How much of a refused body is read (and thrown away) before the 413 ends. Discarding costs
 # no memory; the bound keeps a client from holding a worker on an endless body.
@@ -84,7 +85,7 @@ class BodyLimitMiddleware(HttpMiddleware):
 
     def too_large(self) -> RequestRefused:
         message = f"The request body is larger than {self.max_bytes} bytes."
-        return RequestRefused(413, "REQUEST_TOO_LARGE", message, self.max_bytes)
+        return RequestRefused(413, TopLevelErrorCode.REQUEST_TOO_LARGE, message, self.max_bytes)
 
 
 async def _drain(receive: Receive, bound: int) -> None:
@@ -111,7 +112,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-class LimitedGraphQL(GraphQL[Context, None]):
+class LimitedGraphQL(BatchCheckingView[Context]):
     """Strawberry's ASGI view with our batching policy: a JSON array of operations is refused
     unless batching is on, and then holds 1 to `max_batch` operations, run one after the other,
     each with a context of its own, as if sent one by one."""
@@ -126,19 +127,17 @@ class LimitedGraphQL(GraphQL[Context, None]):
         except RequestRefused as refusal:
             await refusal.response()(scope, receive, send)
 
-    def _validate_batch_request(
-        self, request_data: Sequence[Any], protocol: GraphQLRequestProtocol
-    ) -> None:
-        """Strawberry's hook for a JSON array body, called before any item is read."""
+    def check_batch(self, request_data: Sequence[Any]) -> None:
+        """A JSON array body, before any item is read."""
         limits = self.limits
         if not limits.batching:
             message = "Batched operations (a JSON array) are not accepted; send one at a time."
-            raise RequestRefused(400, "BATCHING_DISABLED", message)
+            raise RequestRefused(400, TopLevelErrorCode.BATCHING_DISABLED, message)
         if len(request_data) > limits.max_batch:
             message = (
                 f"A batch holds at most {limits.max_batch} operations, not {len(request_data)}."
             )
-            raise RequestRefused(400, "BATCH_TOO_LARGE", message, limits.max_batch)
+            raise RequestRefused(400, TopLevelErrorCode.BATCH_TOO_LARGE, message, limits.max_batch)
         if not request_data:
             raise HTTPException(400, "A batch holds at least one operation.")
         for item in request_data:

@@ -23,10 +23,10 @@ from graphql import (
     Undefined,
     is_leaf_type,
 )
-from graphql.pyutils import Path
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+from portcullis.graphql_internals import FieldShortcutContext
 
 # (python attribute, leaf type, non-null) of a plain leaf field, or None for any other field.
 PlainLeaf = tuple[str, GraphQLLeafType, bool] | None
@@ -54,18 +54,11 @@ def _leaf_of(parent_type: GraphQLObjectType, name: str) -> PlainLeaf:
     return _plain_leaves[key]
 
 
-class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastLeavesExecutionContext(FieldShortcutContext):
     """Plain leaves skip the resolver machinery; everything else is graphql-core's own."""
 
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
-    ) -> Any:
-        leaf = _leaf_of(parent_type, _name(field_details_list)) if self.shortcut else None
+    def shortcut_value(self, parent_type: GraphQLObjectType, name: str, source: Any) -> Any:
+        leaf = _leaf_of(parent_type, name) if self.shortcut else None
         if leaf is not None:
             attribute, leaf_type, non_null = leaf
             value = getattr(source, attribute, Undefined)
@@ -75,9 +68,7 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 coerced = leaf_type.coerce_output_value(value)
                 if coerced is not None and coerced is not Undefined:
                     return coerced
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
+        return self.NO_SHORTCUT
 
     @cached_property
     def shortcut(self) -> bool:
@@ -85,7 +76,3 @@ class FastLeavesExecutionContext(StrawberryGraphQLCoreExecutionContext):
         once per execution, not per field."""
         manager = getattr(self, "middleware_manager", None)
         return manager is None or not getattr(manager, "middlewares", None)
-
-
-def _name(field_details_list: Any) -> str:
-    return str(field_details_list[0].node.name.value)

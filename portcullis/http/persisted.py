@@ -29,6 +29,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from models.console import PersistedDocument
+from permissions.codes import TopLevelErrorCode
 from portcullis.settings import Console, SettingsError
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -56,12 +57,12 @@ def refusal(code: str, message: str) -> ExecutionResult:
 
 def not_found() -> ExecutionResult:
     # Apollo's clients look for this exact message before they retry with the text.
-    return refusal("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+    return refusal(TopLevelErrorCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound")
 
 
 def not_trusted() -> ExecutionResult:
     return refusal(
-        "DOCUMENT_NOT_TRUSTED",
+        TopLevelErrorCode.DOCUMENT_NOT_TRUSTED,
         "This service answers only the documents of its manifest (PORTCULLIS_DOCUMENTS=trusted).",
     )
 
@@ -86,7 +87,7 @@ class Documents:
             digest = sha256(data.query)
             if sent is not None and sent != digest:
                 message = "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query."
-                return refusal("PERSISTED_QUERY_HASH_MISMATCH", message)
+                return refusal(TopLevelErrorCode.PERSISTED_QUERY_HASH_MISMATCH, message)
             if self.trusted and digest not in self.manifest:
                 return not_trusted()
             new = sent is not None and digest not in self.manifest and digest not in self._copies
@@ -136,11 +137,11 @@ def _sent_hash(extensions: dict[str, Any] | None) -> str | ExecutionResult | Non
         return None
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
         message = "extensions.persistedQuery must be {version: 1, sha256Hash: <64 hex digits>}."
-        return refusal("PERSISTED_QUERY_INVALID", message)
+        return refusal(TopLevelErrorCode.PERSISTED_QUERY_INVALID, message)
     digest = persisted.get("sha256Hash")
     if not isinstance(digest, str) or not _SHA256.match(digest.lower()):
         message = "extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits."
-        return refusal("PERSISTED_QUERY_INVALID", message)
+        return refusal(TopLevelErrorCode.PERSISTED_QUERY_INVALID, message)
     return digest.lower()
 
 

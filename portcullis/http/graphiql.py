@@ -1,5 +1,6 @@
 """GraphiQL, served whole by this service: `GET /graphql` from a browser is the page, and its
-scripts and style are files of this package (schema/graphiql_assets/, versions and licences in
+scripts and style are files of this package (portcullis/http/graphiql_assets/, versions and
+licences in
 its README), served at `/graphiql/<file>`. Nothing is loaded from another host, and the page's
 Content-Security-Policy tells the browser to load and connect to this origin only.
 """
@@ -10,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
 
-from schema.http import error_response
+from permissions.codes import TopLevelErrorCode
+from portcullis.http.base import error_response
 
 ASSETS = Path(__file__).with_name("graphiql_assets")
 # Pinned: the version is in each file name, so a file never changes under its URL.
@@ -50,7 +52,7 @@ async def asset(request: Request) -> Response:
     elif name in OURS:
         cache, media_type = "no-cache", OURS[name]
     else:
-        return error_response(404, f"No GraphiQL file named {name!r}.", "NOT_FOUND")
+        return error_response(404, f"No GraphiQL file named {name!r}.", TopLevelErrorCode.NOT_FOUND)
     return FileResponse(
         ASSETS / name,
         media_type=f"{media_type}; charset=utf-8",

@@ -6,7 +6,7 @@ token and API key has its own budget; a request without a valid credential by it
 address (an IPv6 address by its /64, which one host can fill at will). Counting only valid
 credentials by credential keeps a forger who knows someone's prefix from spending that
 person's budget. The counters are in PostgreSQL when the database is PostgreSQL, so several
-API processes share one limit; in memory on SQLite (portcullis/rate_limit.py).
+API processes share one limit; in memory on SQLite (portcullis/http/rate_counter.py).
 """
 
 import ipaddress
@@ -15,12 +15,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
+from permissions.codes import TopLevelErrorCode
 from permissions.principal import Principal
-from portcullis.rate_limit import Counter, counter_for
+from portcullis.http.base import error_response
+from portcullis.http.rate_counter import Counter, counter_for
 from portcullis.settings import RateLimit, Settings
-from schema.http import error_response
 
-CODE = "RATE_LIMITED"
+CODE = TopLevelErrorCode.RATE_LIMITED
 
 
 class RateLimited(Exception):

@@ -10,7 +10,6 @@ document is known to be valid, so the check holds whether or not validation ran 
 request (a cache of valid documents may skip it).
 """
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,11 +17,10 @@ from graphql import ExecutionResult, GraphQLError, GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
+from permissions.codes import TopLevelErrorCode
+from portcullis.execution.query_shape import Shape, shape_of
+from portcullis.graphql_internals import core_schema, is_token_limit_error, without_suggestions
 from portcullis.settings import Limits
-from schema.query_shape import Shape, shape_of
-
-_TOO_MANY_TOKENS = re.compile(r"Document contains more than \d+ tokens")
-_SUGGESTION = re.compile(r" Did you mean [^?]*\?")  # graphql-core's did_you_mean()
 
 
 def refused(code: str, message: str, limit: int, actual: int | None = None) -> GraphQLError:
@@ -43,7 +41,9 @@ class IntrospectionDisabled(NoSchemaIntrospectionCustomRule):
             self.reported = True
             super().report_error(
                 GraphQLError(
-                    self.message, error.nodes, extensions={"code": "INTROSPECTION_DISABLED"}
+                    self.message,
+                    error.nodes,
+                    extensions={"code": TopLevelErrorCode.INTROSPECTION_DISABLED},
                 )
             )
 
@@ -59,10 +59,10 @@ def over_limit(
 ) -> GraphQLError | None:
     """The first limit the operation exceeds, or None."""
     measured = (
-        ("QUERY_TOO_DEEP", "nests fields {} deep", shape.depth, limits.max_depth),
-        ("TOO_MANY_ALIASES", "uses {} aliases", shape.aliases, limits.max_aliases),
+        (TopLevelErrorCode.QUERY_TOO_DEEP, "nests fields {} deep", shape.depth, limits.max_depth),
+        (TopLevelErrorCode.TOO_MANY_ALIASES, "uses {} aliases", shape.aliases, limits.max_aliases),
         (
-            "TOO_MANY_NODES",
+            TopLevelErrorCode.TOO_MANY_NODES,
             "could return an estimated {} nodes",
             shape.nodes(variables),
             limits.max_nodes,
@@ -75,7 +75,9 @@ def over_limit(
     return None
 
 
-_HINTS = {"TOO_MANY_NODES": " Ask for smaller pages (`first`) or fewer nested lists."}
+_HINTS = {
+    TopLevelErrorCode.TOO_MANY_NODES: " Ask for smaller pages (`first`) or fewer nested lists."
+}
 
 
 class QueryLimits(SchemaExtension):
@@ -100,7 +102,7 @@ class QueryLimits(SchemaExtension):
         run = self.execution_context
         if run.query is not None and run.graphql_document is not None:
             shape = shape_of(
-                run.schema._schema, run.query, run.graphql_document, run.operation_name
+                core_schema(run.schema), run.query, run.graphql_document, run.operation_name
             )
             refusal = shape and over_limit(shape, run.variables, self._limits())
             if refusal:
@@ -115,11 +117,11 @@ class QueryLimits(SchemaExtension):
 def _amend(error: GraphQLError, limits: Limits, signed_in: bool) -> None:
     """The parser's token limit gets its code; suggestions name fields and enum values of the
     schema, so callers without valid credentials do not get them."""
-    if isinstance(error, GraphQLSyntaxError) and _TOO_MANY_TOKENS.search(error.message):
+    if isinstance(error, GraphQLSyntaxError) and is_token_limit_error(error):
         error.extensions = {
             **(error.extensions or {}),
-            "code": "TOO_MANY_TOKENS",
+            "code": TopLevelErrorCode.TOO_MANY_TOKENS,
             "limit": limits.max_tokens,
         }
     if not signed_in:
-        error.message = _SUGGESTION.sub("", error.message)
+        error.message = without_suggestions(error.message)

@@ -12,8 +12,10 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
+from permissions.codes import TopLevelErrorCode
 from permissions.errors import BadUserInput
 from portcullis import outage
+from portcullis.graphql_internals import requested_operation_name
 
 log = logging.getLogger("portcullis.errors")
 
@@ -38,10 +40,10 @@ def with_code(error: GraphQLError) -> GraphQLError:
 
 def _code_of(error: GraphQLError) -> str:
     if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
+        return TopLevelErrorCode.GRAPHQL_PARSE_FAILED
     if error.original_error is None:
-        return "GRAPHQL_VALIDATION_FAILED"
-    return "BAD_USER_INPUT"
+        return TopLevelErrorCode.GRAPHQL_VALIDATION_FAILED
+    return TopLevelErrorCode.BAD_USER_INPUT
 
 
 class MaskInternalErrors(SchemaExtension):
@@ -76,7 +78,7 @@ def masked_error(error: GraphQLError, request_id: str) -> GraphQLError:
             error.path,
             exc_info=error.original_error,
         )
-        message, code = "Internal server error.", "INTERNAL_SERVER_ERROR"
+        message, code = "Internal server error.", TopLevelErrorCode.INTERNAL_SERVER_ERROR
     return GraphQLError(
         message,
         nodes=error.nodes,
@@ -109,15 +111,14 @@ class RequireOperationName(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         run = self.execution_context
         document = run.graphql_document
-        # strawberry keeps the request's operationName privately; `operation_name` falls back
-        # to the first operation's. tests/test_request_rules.py fails if that changes.
-        if run._provided_operation_name is None and document is not None:
+        # `operation_name` falls back to the first operation's: the name the request sent.
+        if requested_operation_name(run) is None and document is not None:
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if len(operations) > 1:
                 refusal = GraphQLError(
                     "The document holds several operations: name the one to run in "
                     "`operationName`. Nothing was run.",
-                    extensions={"code": "OPERATION_RESOLUTION_FAILURE"},
+                    extensions={"code": TopLevelErrorCode.OPERATION_RESOLUTION_FAILURE},
                 )
                 run.result = ExecutionResult(data=None, errors=[refusal])
         yield

@@ -1,4 +1,4 @@
-"""The Schema object and the ASGI application (Starlette): /graphql and /healthz."""
+"""The ASGI application (Starlette): /graphql, /healthz, GraphiQL, /scim/v2 and /console."""
 
 import contextlib
 import json
@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,61 +17,23 @@ from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
-from strawberry.types import ExecutionContext
 from tortoise import connections
 
 from permissions.auth import authenticate
 from portcullis import observability, outage, sql_count
 from portcullis.console import console_routes
+from portcullis.execution.context import RequestContext
+from portcullis.execution.schema import schema
+from portcullis.http import graphiql, over_http, rate_limit
+from portcullis.http.base import HttpMiddleware, error_response
+from portcullis.http.body_limits import BodyLimitMiddleware
+from portcullis.http.persisted import Documents
+from portcullis.metrics import count_decision
 from portcullis.settings import Settings
 from resolvers.context import Context
-from schema import access_requests, graphiql, nodes, over_http, rate_limit
-from schema.document_cache import DocumentCache
-from schema.execution import FastLeavesExecutionContext
-from schema.extensions import MaskInternalErrors, RefuseUnpairedSurrogates, RequireOperationName
-from schema.http import HttpMiddleware, error_response
-from schema.http_limits import BodyLimitMiddleware
-from schema.limits import QueryLimits
-from schema.mutations import Mutation
-from schema.observed import ObserveOperation
-from schema.persisted import Documents
-from schema.query import Query
 from scim.app import mount as scim_endpoint
 
 log = logging.getLogger("portcullis")
-
-
-class PortcullisSchema(strawberry.Schema):
-    def process_errors(
-        self, errors: list[Any], execution_context: ExecutionContext | None = None
-    ) -> None:
-        """Internal errors are logged by MaskInternalErrors; client errors are not logged."""
-
-
-schema = PortcullisSchema(
-    query=Query,
-    mutation=Mutation,
-    types=[
-        nodes.Organization,
-        nodes.Site,
-        nodes.ProductInstance,
-        nodes.User,
-        nodes.Group,
-        nodes.AdminRoleAssignment,
-        nodes.AuditEvent,
-        nodes.ApiKey,
-        access_requests.AccessRequest,
-    ],
-    extensions=[
-        ObserveOperation,
-        DocumentCache,
-        MaskInternalErrors,
-        QueryLimits,
-        RefuseUnpairedSurrogates,
-        RequireOperationName,
-    ],
-    execution_context_class=FastLeavesExecutionContext,
-)
 
 
 class DatabaseOutageMiddleware(HttpMiddleware):
@@ -147,10 +108,11 @@ class GraphQLApp(over_http.GraphQLOverHttp):
         await rate_limit.enforce(request, principal)
         if authorization and principal is None:
             raise over_http.invalid_credential()
-        return Context(
+        return RequestContext(
             principal=principal,
             request_id=request_id,
             credentials_sent=bool(authorization),
+            on_decision=count_decision,
             limits=self.limits,
         )
 

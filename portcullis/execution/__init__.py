@@ -1,0 +1,2 @@
+"""Running GraphQL documents: the served Schema with its extensions, the document cache, the
+query limits, error masking, what the request log learns of an operation, and the executor."""

@@ -1,0 +1,95 @@
+"""The one door to strawberry's and graphql-core's internals.
+
+Everything the service needs from the two libraries that is not their documented API is here:
+private attributes, a private hook, the signature of a method we override and the wording of
+messages we recognise. pyproject.toml bounds both libraries to the versions tested, and
+tests/test_graphql_internals.py checks each name against the installed versions, so an upgrade
+that moves one of them fails there, in one place, rather than deep inside a request.
+"""
+
+import re
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql.pyutils import Path
+from strawberry import Schema
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestProtocol
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionContext, Info
+
+# graphql-core's parser error past `max_tokens` (graphql/language/parser.py), which has no code.
+_TOO_MANY_TOKENS = re.compile(r"Document contains more than \d+ tokens")
+# The " Did you mean ...?" graphql-core's did_you_mean() appends to validation messages.
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+
+ContextT = TypeVar("ContextT")
+
+
+def core_schema(schema: Schema) -> GraphQLSchema:
+    """The graphql-core schema strawberry built (strawberry keeps it as `_schema`)."""
+    built: GraphQLSchema = schema._schema
+    return built
+
+
+def resolve_info(info: Info[Any, Any]) -> GraphQLResolveInfo[Any]:
+    """graphql-core's resolve info behind strawberry's Info (strawberry's `_raw_info`)."""
+    raw: GraphQLResolveInfo[Any] = info._raw_info
+    return raw
+
+
+def requested_operation_name(run: ExecutionContext) -> str | None:
+    """The operationName the request sent. Strawberry keeps it privately: its public
+    `operation_name` falls back to the first operation's name."""
+    name: str | None = run._provided_operation_name
+    return name
+
+
+def is_token_limit_error(error: GraphQLError) -> bool:
+    return bool(_TOO_MANY_TOKENS.search(error.message))
+
+
+def without_suggestions(message: str) -> str:
+    """A validation message without its "Did you mean" list (names of the schema)."""
+    return _SUGGESTION.sub("", message)
+
+
+class BatchCheckingView(GraphQL[ContextT, None], Generic[ContextT]):
+    """Strawberry's ASGI view with its private hook for a JSON array body (called before any
+    item is read) turned into `check_batch`."""
+
+    def check_batch(self, request_data: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def _validate_batch_request(
+        self, request_data: Sequence[Any], protocol: GraphQLRequestProtocol
+    ) -> None:
+        self.check_batch(request_data)
+
+
+class FieldShortcutContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context with graphql-core's per-field step (`execute_field`, whose
+    signature is graphql-core's internal one) opened to a shortcut: `shortcut_value` answers a
+    field's completed value at once, or `NO_SHORTCUT` to take graphql-core's own path."""
+
+    NO_SHORTCUT: Any = object()
+
+    def shortcut_value(self, parent_type: GraphQLObjectType, name: str, source: Any) -> Any:
+        return self.NO_SHORTCUT
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        name = str(field_details_list[0].node.name.value)
+        value = self.shortcut_value(parent_type, name, source)
+        if value is not self.NO_SHORTCUT:
+            return value
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
