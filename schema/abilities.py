@@ -14,11 +14,29 @@ from permissions.matrix import EXPERIENCE_ROLES, MATRIX, Cell, Feature, FeatureI
 from permissions.targets import Decision as EngineDecision
 from permissions.targets import Target
 from resolvers.context import Context
-from schema.enums import AdminRole, Experience
+from schema.enums import AdminRole, Experience, described
 
-strawberry.enum(Cell, name="MatrixCell", description="YES, SCOPED or NO (role_matrix.yaml).")
-strawberry.enum(
-    TargetKind, name="MatrixTarget", description="What kind of object a feature acts on."
+described(
+    Cell,
+    "MatrixCell",
+    "YES, SCOPED or NO (role_matrix.yaml): what a role may do for a feature (R-MATRIX-1).",
+    {
+        Cell.YES: "Anywhere in the organization.",
+        Cell.SCOPED: "Only inside the site or product instance the role is held over.",
+        Cell.NO: "Never.",
+    },
+)
+described(
+    TargetKind,
+    "MatrixTarget",
+    "What kind of object a feature acts on: a guard decides on an object of this kind.",
+    {
+        TargetKind.ORGANIZATION: "The organization.",
+        TargetKind.SITE: "A site.",
+        TargetKind.PRODUCT_INSTANCE: "A product instance.",
+        TargetKind.GROUP: "A group.",
+        TargetKind.USER: "A user of the directory.",
+    },
 )
 
 
