@@ -57,8 +57,10 @@ UserAccessSettingsType = Annotated["UserAccessSettings", strawberry.lazy("schema
 
 @strawberry.input(description="How Organization.users is sorted.")
 class UserOrder:
-    field: UserOrderField
-    direction: OrderDirection = OrderDirection.ASC
+    field: UserOrderField = strawberry.field(description="What to sort by.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="ASC when left out."
+    )
 
 
 @strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")

@@ -29,33 +29,34 @@ from schema.mutations.common import (
 Ctx = Info[Context, None]
 FEATURE = "add_remove_users_from_products"
 USER_ID = "A user of the product instance's organization."
+INSTANCE_ID = "The product instance: the product on one site."
 ROLE = "A product role the product offers (productCatalog), like USER or AGENT."
 
 
-@strawberry.input
+@strawberry.input(description="Which product role to give a user directly (R-ACCESS-3).")
 class GrantProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
     role: str = strawberry.field(default=access.DEFAULT_ROLE, description=ROLE)
 
 
-@strawberry.input
+@strawberry.input(description="The new role of a user's direct access to a product instance.")
 class ChangeProductRoleInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
     role: str = strawberry.field(description=ROLE)
 
 
-@strawberry.input
+@strawberry.input(description="Which product instance to take from a user, every role of it.")
 class RevokeProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
 
 
-@strawberry.input
+@strawberry.input(description="Switch a product instance on or off for a user (R-ACCESS-9).")
 class SetProductAccessInput(AccessChangeInput):
     user_id: strawberry.ID = strawberry.field(description=USER_ID)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
     enabled: bool = strawberry.field(description="On with the USER role, or off.")
 
 

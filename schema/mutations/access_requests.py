@@ -32,9 +32,11 @@ class ApprovedDomainInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="The approved email domains of one product instance (R-ACCESS-10).")
 class UpdateUserAccessSettingsInput(MutationInput):
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(
+        description="The product instance the domains give access to."
+    )
     approved_domains: list[ApprovedDomainInput] = strawberry.field(
         description=f"The whole new list, at most {access_settings.MAX_DOMAINS}, each domain "
         "once; empty removes every approved domain."
@@ -46,7 +48,7 @@ class UpdateUserAccessSettingsPayload(Payload):
     user_access_settings: UserAccessSettings | None = None
 
 
-@strawberry.input
+@strawberry.input(description="The product the caller asks for (R-ACCESS-10).")
 class RequestProductAccessInput(MutationInput):
     product_instance_id: strawberry.ID = strawberry.field(
         description="A product of your organization, or one approved for your email domain "
@@ -59,7 +61,7 @@ class RequestProductAccessPayload(Payload):
     access_request: AccessRequestNode | None = None
 
 
-@strawberry.input
+@strawberry.input(description="The request to approve.")
 class ApproveAccessRequestInput(MutationInput):
     request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
 
@@ -69,7 +71,7 @@ class ApproveAccessRequestPayload(Payload):
     access_request: AccessRequestNode | None = None
 
 
-@strawberry.input
+@strawberry.input(description="The request to deny.")
 class DenyAccessRequestInput(MutationInput):
     request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
 

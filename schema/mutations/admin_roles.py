@@ -36,10 +36,12 @@ FEATURE_BY_ROLE = (
 )
 
 
-@strawberry.input
+@strawberry.input(description="An admin role of a user over a scope.")
 class AdminRoleInput(AccessChangeInput):
-    user_id: strawberry.ID
-    role: AdminRole
+    user_id: strawberry.ID = strawberry.field(description="A user of the organization.")
+    role: AdminRole = strawberry.field(
+        description="The role; its scope kind follows from it (AdminRole)."
+    )
     scope_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="The role's scope, in the user's organization: the Organization "
@@ -48,12 +50,12 @@ class AdminRoleInput(AccessChangeInput):
     )
 
 
-@strawberry.input
+@strawberry.input(description="The admin role to give a user.")
 class AssignAdminRoleInput(AdminRoleInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="The admin role to take from a user.")
 class RevokeAdminRoleInput(AdminRoleInput):
     pass
 

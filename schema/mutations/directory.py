@@ -20,19 +20,37 @@ from schema.mutations.common import MutationInput, Payload, guarded, run_row, us
 Ctx = Info[Context, None]
 
 
-@strawberry.input
+@strawberry.input(description="A product role to give the invited user (R-ACCESS-3).")
 class ProductAccessInput:
-    product_instance_id: strawberry.ID
-    role: str = "USER"
+    product_instance_id: strawberry.ID = strawberry.field(
+        description="A product instance of the organization."
+    )
+    role: str = strawberry.field(
+        default="USER",
+        description="A role the product offers (productCatalog); USER when left out.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="An account to add to an organization's directory (R-ACCESS-2).")
 class InviteUserInput(MutationInput):
-    organization_id: strawberry.ID
-    email: str
-    display_name: str | None = None
-    account_type: AccountType = AccountType.ATLASSIAN
-    product_access: list[ProductAccessInput] | None = None
+    organization_id: strawberry.ID = strawberry.field(
+        description="The organization whose directory the user joins."
+    )
+    email: str = strawberry.field(
+        description="Finds the account, or makes one; DUPLICATE when already in the directory."
+    )
+    display_name: str | None = strawberry.field(
+        default=None, description="This organization's name for the user; left out: none."
+    )
+    account_type: AccountType = strawberry.field(
+        default=AccountType.ATLASSIAN,
+        description="ATLASSIAN (the person's own account) when left out; CUSTOMER and APP "
+        "name this organization's own account of that kind. ACCOUNT_TYPE_MISMATCH when "
+        "the email names an account of another kind here.",
+    )
+    product_access: list[ProductAccessInput] | None = strawberry.field(
+        default=None, description="Products given in the same step; left out: none."
+    )
 
 
 @strawberry.type

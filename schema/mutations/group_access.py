@@ -33,33 +33,39 @@ PRODUCT_AND_GROUP_GUARDS = [
     guard(CREATE_OR_MODIFY_GROUP, targets.input_groups),
     guard(ADD_REMOVE_USERS_FROM_PRODUCTS, targets.input_instance),
 ]
+INSTANCE_ID = "The product instance: the product on one site."
 GROUP_IDS = "1 to 100 groups. All or nothing: an error names its item (groupIds.1)."
 
 
-@strawberry.input
+@strawberry.input(description="Product roles to give several groups (R-ACCESS-5).")
 class GrantGroupProductAccessInput(AccessChangeInput):
     group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
     roles: list[str] = strawberry.field(
         default_factory=lambda: ["USER"],
         description="Roles of that product (productCatalog), each given to every group.",
     )
 
 
-@strawberry.input
+@strawberry.input(description="Product roles to take from several groups.")
 class RevokeGroupProductAccessInput(AccessChangeInput):
     group_ids: list[strawberry.ID] = strawberry.field(description=GROUP_IDS)
-    product_instance_id: strawberry.ID
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
     roles: list[str] | None = strawberry.field(
         default=None, description="Left out: every role the groups hold on the product."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A default group of a product role to set or unset (R-ACCESS-3).")
 class SetDefaultGroupInput(MutationInput):
-    product_instance_id: strawberry.ID
-    group_id: strawberry.ID
-    role: str = strawberry.field(default="USER", description="A role of that product.")
+    product_instance_id: strawberry.ID = strawberry.field(description=INSTANCE_ID)
+    group_id: strawberry.ID = strawberry.field(
+        description="A group of the product's organization (of its site in ORIGINAL); not "
+        "org-admins (R-ROLE-15)."
+    )
+    role: str = strawberry.field(
+        default="USER", description="A role of that product; USER when left out."
+    )
     enabled: bool = strawberry.field(
         description="true: users granted the role join this group too (it gets the role if "
         "it lacks it). false: it stops being one; each role keeps at least one."

@@ -31,42 +31,46 @@ CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
 ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 
 
-@strawberry.input
+@strawberry.input(description="A new group.")
 class CreateGroupInput(MutationInput):
-    organization_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(description="The group's organization.")
     site_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="ORIGINAL: the site the group belongs to (required). CENTRALIZED: leave "
         "it out, groups belong to the organization.",
     )
     name: str = strawberry.field(description="Unique per organization or site, ignoring case.")
-    description: str = ""
+    description: str = strawberry.field(
+        default="", description="What the group is for; empty when left out."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A group's new name or description.")
 class UpdateGroupInput(MutationInput):
-    group_id: strawberry.ID
+    group_id: strawberry.ID = strawberry.field(description="The group to change.")
     name: str | None = strawberry.field(default=None, description="Left out: unchanged.")
     description: str | None = strawberry.field(default=None, description="Left out: unchanged.")
 
 
-@strawberry.input
+@strawberry.input(description="The group to delete.")
 class DeleteGroupInput(AccessChangeInput):
-    group_id: strawberry.ID
+    group_id: strawberry.ID = strawberry.field(
+        description="Not org-admins, nor the last default group of a product role."
+    )
 
 
 USER_IDS = "1 to 100 users. All or nothing: an error names its item (userIds.2)."
 
 
-@strawberry.input
+@strawberry.input(description="Users to add to a group.")
 class AddGroupMembersInput(AccessChangeInput):
-    group_id: strawberry.ID
+    group_id: strawberry.ID = strawberry.field(description="The group; not org-admins.")
     user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
 
 
-@strawberry.input
+@strawberry.input(description="Users to remove from a group.")
 class RemoveGroupMembersInput(AccessChangeInput):
-    group_id: strawberry.ID
+    group_id: strawberry.ID = strawberry.field(description="The group; not org-admins.")
     user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
 
 

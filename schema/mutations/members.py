@@ -36,23 +36,25 @@ STATUS_FEATURES = (
 )
 
 
-@strawberry.input
+@strawberry.input(description="A user of an organization's directory.")
 class MemberInput(MutationInput):
-    organization_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(
+        description="The organization whose directory holds the user."
+    )
     user_id: strawberry.ID = strawberry.field(description="A user of that organization.")
 
 
-@strawberry.input
+@strawberry.input(description="The active user to suspend (R-ACCESS-11).")
 class SuspendUserInput(MemberInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="The suspended user to restore.")
 class RestoreUserInput(MemberInput):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="The user to remove from the directory.")
 class RemoveUserFromOrganizationInput(MemberInput):
     pass
 

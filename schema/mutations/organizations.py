@@ -16,11 +16,18 @@ from schema.mutations.common import MutationInput, Payload, run_row
 Ctx = Info[Context, None]
 
 
-@strawberry.input
+@strawberry.input(description="A new organization, of which the caller becomes admin.")
 class CreateOrganizationInput(MutationInput):
-    name: str
-    experience: Experience = Experience.CENTRALIZED
-    government_cloud: bool = False
+    name: str = strawberry.field(description="The organization's name.")
+    experience: Experience = strawberry.field(
+        default=Experience.CENTRALIZED,
+        description="How its users are administered; CENTRALIZED when left out.",
+    )
+    government_cloud: bool = strawberry.field(
+        default=False,
+        description="Users come from an identity provider and products go to groups only "
+        "(R-ACCESS-8); false when left out.",
+    )
 
 
 @strawberry.type
@@ -28,9 +35,9 @@ class CreateOrganizationPayload(Payload):
     organization: nodes.Organization | None = None
 
 
-@strawberry.input
+@strawberry.input(description="A new site of an organization.")
 class CreateSiteInput(MutationInput):
-    organization_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(description="The site's organization.")
     name: str = strawberry.field(description="Host name, like acme.example.net.")
 
 
@@ -39,9 +46,9 @@ class CreateSitePayload(Payload):
     site: nodes.Site | None = None
 
 
-@strawberry.input
+@strawberry.input(description="A product of the catalog to install on a site.")
 class AddProductInput(MutationInput):
-    site_id: strawberry.ID
+    site_id: strawberry.ID = strawberry.field(description="The site to install it on.")
     product_key: str = strawberry.field(description="A key of productCatalog, like jira.")
 
 

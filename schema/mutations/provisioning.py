@@ -15,9 +15,11 @@ from schema.mutations.common import MutationInput, Payload, run, run_row
 Ctx = Info[Context, None]
 
 
-@strawberry.input
+@strawberry.input(description="A new SCIM provisioning token of an organization.")
 class CreateScimTokenInput(MutationInput):
-    organization_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(
+        description="The organization the identity provider provisions."
+    )
     name: str = strawberry.field(
         description="Unique among the organization's unrevoked SCIM tokens."
     )
@@ -34,9 +36,11 @@ class CreateScimTokenPayload(Payload):
     )
 
 
-@strawberry.input
+@strawberry.input(description="The SCIM token to revoke.")
 class RevokeScimTokenInput(MutationInput):
-    scim_token_id: strawberry.ID
+    scim_token_id: strawberry.ID = strawberry.field(
+        description="An unrevoked token (Organization.scimTokens)."
+    )
 
 
 @strawberry.type

@@ -19,10 +19,14 @@ from schema.mutations.common import MutationInput, Payload, run, run_row
 Ctx = Info[Context, None]
 
 
-@strawberry.input
+@strawberry.input(description="Anonymous access to one product instance (R-ACCESS-7).")
 class SetAnonymousAccessInput(MutationInput):
-    product_instance_id: strawberry.ID
-    enabled: bool = strawberry.field(description="Let people who are not logged in in.")
+    product_instance_id: strawberry.ID = strawberry.field(
+        description="A Confluence, Jira or Jira Service Management instance."
+    )
+    enabled: bool = strawberry.field(
+        description="true: people who are not signed in may use it; false: they may not."
+    )
 
 
 @strawberry.type
@@ -30,13 +34,17 @@ class SetAnonymousAccessPayload(Payload):
     product_instance: nodes.ProductInstance | None = None
 
 
-@strawberry.input
+@strawberry.input(description="A new organization API key (R-KEY-1).")
 class CreateApiKeyInput(MutationInput):
-    organization_id: strawberry.ID
+    organization_id: strawberry.ID = strawberry.field(
+        description="The organization the key acts in."
+    )
     name: str = strawberry.field(description="Unique among the organization's unrevoked keys.")
     read_only: bool = strawberry.field(default=False, description="The key may only read.")
     expires_at: datetime | None = strawberry.field(
-        default=None, description="When the key stops working; without a zone, UTC."
+        default=None,
+        description="When the key stops working, in the future; without a zone, UTC. Left out: "
+        "never.",
     )
 
 
@@ -51,9 +59,11 @@ class CreateApiKeyPayload(Payload):
     )
 
 
-@strawberry.input
+@strawberry.input(description="The API key to revoke.")
 class RevokeApiKeyInput(MutationInput):
-    api_key_id: strawberry.ID
+    api_key_id: strawberry.ID = strawberry.field(
+        description="An unrevoked key (Organization.apiKeys)."
+    )
 
 
 @strawberry.type

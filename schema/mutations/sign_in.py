@@ -17,7 +17,7 @@ from schema.mutations.common import UserError
 Ctx = Info[Context, None]
 
 
-@strawberry.input
+@strawberry.input(description="The one-time code of a sign-in link.")
 class SignInInput:
     code: str = strawberry.field(description="The code after `#sign-in=` in the sign-in link.")
 
