@@ -18,6 +18,7 @@ from schema import nodes, targets
 from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
+    CHANGED_USER,
     AccessChangeInput,
     AccessChangePayload,
     run,
@@ -64,29 +65,29 @@ class SetProductAccessInput(AccessChangeInput):
 class UserAccessPayload(AccessChangePayload):
     """What the four mutations share: the user as the change left them."""
 
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(default=None, description=CHANGED_USER)
 
 
-@strawberry.type
+@strawberry.type(description="The result of grantProductAccess.")
 class GrantProductAccessPayload(UserAccessPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of changeProductRole.")
 class ChangeProductRolePayload(UserAccessPayload):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeProductAccess.")
 class RevokeProductAccessPayload(UserAccessPayload):
     removed_from: list[nodes.Group] | None = strawberry.field(
         default=None,
         description="The groups the user left. They lose every product those groups gave. "
-        "Feature: add_remove_users_from_products.",
+        "Null when refused. Feature: add_remove_users_from_products.",
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of setProductAccess.")
 class SetProductAccessPayload(UserAccessPayload):
     pass
 

@@ -43,9 +43,11 @@ class UpdateUserAccessSettingsInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateUserAccessSettings.")
 class UpdateUserAccessSettingsPayload(Payload):
-    user_access_settings: UserAccessSettings | None = None
+    user_access_settings: UserAccessSettings | None = strawberry.field(
+        default=None, description="The product instance's settings as saved; null when refused."
+    )
 
 
 @strawberry.input(description="The product the caller asks for (R-ACCESS-10).")
@@ -56,9 +58,13 @@ class RequestProductAccessInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of requestProductAccess.")
 class RequestProductAccessPayload(Payload):
-    access_request: AccessRequestNode | None = None
+    access_request: AccessRequestNode | None = strawberry.field(
+        default=None,
+        description="The request: PENDING, or APPROVED at once for a domain approved without "
+        "approval; null when refused.",
+    )
 
 
 @strawberry.input(description="The request to approve.")
@@ -66,9 +72,11 @@ class ApproveAccessRequestInput(MutationInput):
     request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
 
 
-@strawberry.type
+@strawberry.type(description="The result of approveAccessRequest.")
 class ApproveAccessRequestPayload(Payload):
-    access_request: AccessRequestNode | None = None
+    access_request: AccessRequestNode | None = strawberry.field(
+        default=None, description="The request, now APPROVED; null when refused."
+    )
 
 
 @strawberry.input(description="The request to deny.")
@@ -76,9 +84,11 @@ class DenyAccessRequestInput(MutationInput):
     request_id: strawberry.ID = strawberry.field(description=REQUEST_ID)
 
 
-@strawberry.type
+@strawberry.type(description="The result of denyAccessRequest.")
 class DenyAccessRequestPayload(Payload):
-    access_request: AccessRequestNode | None = None
+    access_request: AccessRequestNode | None = strawberry.field(
+        default=None, description="The request, now DENIED; null when refused."
+    )
 
 
 def _domain(entry: ApprovedDomainInput) -> access_settings.ApprovedDomain:

@@ -17,6 +17,7 @@ from schema import nodes, targets
 from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
+    CHANGED_USER,
     AccessChangeInput,
     AccessChangePayload,
     UserError,
@@ -60,14 +61,14 @@ class RevokeAdminRoleInput(AdminRoleInput):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of assignAdminRole.")
 class AssignAdminRolePayload(AccessChangePayload):
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(default=None, description=CHANGED_USER)
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeAdminRole.")
 class RevokeAdminRolePayload(AccessChangePayload):
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(default=None, description=CHANGED_USER)
 
 
 @strawberry.type

@@ -21,15 +21,23 @@ from schema.nodes import User
 from schema.selection import asks
 
 M = TypeVar("M", bound=Model)
+ERRORS = "Why the change was refused; empty when it was made. A refused change changed nothing."
+CHANGED_USER = "The user as the change left them (unchanged after a dry run); null when refused."
 R = TypeVar("R")
 
 
 @strawberry.type(description="A domain refusal; `field` is the input path, `rule` the R- rule.")
 class UserError:
-    code: ErrorCode
-    message: str
-    field: str | None
-    rule: str | None
+    code: ErrorCode = strawberry.field(description="Why, as a code a client can branch on.")
+    message: str = strawberry.field(description="Why, in a sentence for a person.")
+    field: str | None = strawberry.field(
+        description="The input's path to the refused value, like userIds.2 or "
+        "productAccess.0.role; null when the refusal concerns the whole input."
+    )
+    rule: str | None = strawberry.field(
+        description="The domain rule that refused (like R-ROLE-3); null when no rule of "
+        "docs/domain.md decides it."
+    )
 
     @classmethod
     def of(cls, problem: Problem) -> Self:
@@ -49,8 +57,10 @@ class MutationInput:
 
 @strawberry.type
 class Payload:
-    client_mutation_id: str | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    client_mutation_id: str | None = strawberry.field(
+        default=None, description="The input's clientMutationId; null when it had none."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 @strawberry.input

@@ -53,9 +53,12 @@ class InviteUserInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of inviteUser.")
 class InviteUserPayload(Payload):
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(
+        default=None,
+        description="The new user of the directory, with the products given; null when refused.",
+    )
 
 
 @strawberry.type

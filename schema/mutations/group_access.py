@@ -72,19 +72,26 @@ class SetDefaultGroupInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of grantGroupProductAccess.")
 class GrantGroupProductAccessPayload(AccessChangePayload):
-    groups: list[nodes.Group] | None = None
+    groups: list[nodes.Group] | None = strawberry.field(
+        default=None, description="The groups, in the input's order; null when refused."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeGroupProductAccess.")
 class RevokeGroupProductAccessPayload(AccessChangePayload):
-    groups: list[nodes.Group] | None = None
+    groups: list[nodes.Group] | None = strawberry.field(
+        default=None, description="The groups, in the input's order; null when refused."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of setDefaultGroup.")
 class SetDefaultGroupPayload(Payload):
-    product_instance: nodes.ProductInstance | None = None
+    product_instance: nodes.ProductInstance | None = strawberry.field(
+        default=None,
+        description="The product instance with its default groups as changed; null when refused.",
+    )
 
 
 async def _groups(ctx: Context, group_ids: list[strawberry.ID]) -> list[Group]:

@@ -74,29 +74,41 @@ class RemoveGroupMembersInput(AccessChangeInput):
     user_ids: list[strawberry.ID] = strawberry.field(description=USER_IDS)
 
 
-@strawberry.type
+@strawberry.type(description="The result of createGroup.")
 class CreateGroupPayload(Payload):
-    group: nodes.Group | None = None
+    group: nodes.Group | None = strawberry.field(
+        default=None, description="The new group; null when refused."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of updateGroup.")
 class UpdateGroupPayload(Payload):
-    group: nodes.Group | None = None
+    group: nodes.Group | None = strawberry.field(
+        default=None, description="The group as changed; null when refused."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of deleteGroup.")
 class DeleteGroupPayload(AccessChangePayload):
-    deleted_group_id: strawberry.ID | None = None
+    deleted_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the deleted group; null when refused."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of addGroupMembers.")
 class AddGroupMembersPayload(AccessChangePayload):
-    group: nodes.Group | None = None
+    group: nodes.Group | None = strawberry.field(
+        default=None,
+        description="The group with its members as the change left them; null when refused.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of removeGroupMembers.")
 class RemoveGroupMembersPayload(AccessChangePayload):
-    group: nodes.Group | None = None
+    group: nodes.Group | None = strawberry.field(
+        default=None,
+        description="The group with its members as the change left them; null when refused.",
+    )
 
 
 def decode_each(ids: Sequence[strawberry.ID], type_name: str) -> list[int | None]:

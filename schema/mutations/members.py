@@ -14,6 +14,7 @@ from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import encode
 from schema.mutations.common import (
+    CHANGED_USER,
     MutationInput,
     Payload,
     UserError,
@@ -59,20 +60,21 @@ class RemoveUserFromOrganizationInput(MemberInput):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The result of suspendUser.")
 class SuspendUserPayload(Payload):
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(default=None, description=CHANGED_USER)
 
 
-@strawberry.type
+@strawberry.type(description="The result of restoreUser.")
 class RestoreUserPayload(Payload):
-    user: nodes.User | None = None
+    user: nodes.User | None = strawberry.field(default=None, description=CHANGED_USER)
 
 
-@strawberry.type
+@strawberry.type(description="The result of removeUserFromOrganization.")
 class RemoveUserFromOrganizationPayload(Payload):
     removed_user_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The id of the directory entry that was removed."
+        default=None,
+        description="The id of the directory entry that was removed; null when refused.",
     )
 
 

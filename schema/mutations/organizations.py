@@ -30,9 +30,11 @@ class CreateOrganizationInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createOrganization.")
 class CreateOrganizationPayload(Payload):
-    organization: nodes.Organization | None = None
+    organization: nodes.Organization | None = strawberry.field(
+        default=None, description="The new organization; null when refused."
+    )
 
 
 @strawberry.input(description="A new site of an organization.")
@@ -41,9 +43,11 @@ class CreateSiteInput(MutationInput):
     name: str = strawberry.field(description="Host name, like acme.example.net.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of createSite.")
 class CreateSitePayload(Payload):
-    site: nodes.Site | None = None
+    site: nodes.Site | None = strawberry.field(
+        default=None, description="The new site; null when refused."
+    )
 
 
 @strawberry.input(description="A product of the catalog to install on a site.")
@@ -52,9 +56,12 @@ class AddProductInput(MutationInput):
     product_key: str = strawberry.field(description="A key of productCatalog, like jira.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of addProduct.")
 class AddProductPayload(Payload):
-    product_instance: nodes.ProductInstance | None = None
+    product_instance: nodes.ProductInstance | None = strawberry.field(
+        default=None,
+        description="The installed product, with its default groups; null when refused.",
+    )
 
 
 @strawberry.type

@@ -25,9 +25,11 @@ class CreateScimTokenInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createScimToken.")
 class CreateScimTokenPayload(Payload):
-    scim_token: nodes.ScimToken | None = None
+    scim_token: nodes.ScimToken | None = strawberry.field(
+        default=None, description="The new token, without its secret; null when refused."
+    )
     secret: str | None = strawberry.field(
         default=None,
         description="The whole token, for the identity provider's `Authorization: Bearer` at "
@@ -43,9 +45,11 @@ class RevokeScimTokenInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeScimToken.")
 class RevokeScimTokenPayload(Payload):
-    scim_token: nodes.ScimToken | None = None
+    scim_token: nodes.ScimToken | None = strawberry.field(
+        default=None, description="The token, now revoked; null when refused."
+    )
 
 
 def _token_ids(issued: provisioning.IssuedScimToken) -> list[int]:

@@ -29,9 +29,11 @@ class SetAnonymousAccessInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of setAnonymousAccess.")
 class SetAnonymousAccessPayload(Payload):
-    product_instance: nodes.ProductInstance | None = None
+    product_instance: nodes.ProductInstance | None = strawberry.field(
+        default=None, description="The product instance as changed; null when refused."
+    )
 
 
 @strawberry.input(description="A new organization API key (R-KEY-1).")
@@ -48,9 +50,11 @@ class CreateApiKeyInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of createApiKey.")
 class CreateApiKeyPayload(Payload):
-    api_key: nodes.ApiKey | None = None
+    api_key: nodes.ApiKey | None = strawberry.field(
+        default=None, description="The new key, without its secret; null when refused."
+    )
     secret: str | None = strawberry.field(
         default=None,
         description="The whole key, for `Authorization: Bearer`. Shown here once and stored "
@@ -66,9 +70,11 @@ class RevokeApiKeyInput(MutationInput):
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of revokeApiKey.")
 class RevokeApiKeyPayload(Payload):
-    api_key: nodes.ApiKey | None = None
+    api_key: nodes.ApiKey | None = strawberry.field(
+        default=None, description="The key, now revoked; null when refused."
+    )
 
 
 def _key_ids(issued: settings.IssuedKey) -> list[int]:

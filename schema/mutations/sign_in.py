@@ -22,7 +22,7 @@ class SignInInput:
     code: str = strawberry.field(description="The code after `#sign-in=` in the sign-in link.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of signIn: a token, or why not.")
 class SignInPayload:
     token: str | None = strawberry.field(
         default=None,
@@ -33,7 +33,11 @@ class SignInPayload:
     expires_at: datetime | None = strawberry.field(
         default=None, description="When the token stops working; null: when revoked."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="INVALID_SIGN_IN_CODE when the code is unknown, used or expired; empty "
+        "when signed in.",
+    )
 
 
 REFUSED = Problem(
