@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +21,32 @@ T = TypeVar("T")
 MAX_FIRST = 100
 MAX_CURSOR = 2**31 - 1  # keys are INT columns: a larger cursor was never issued
 DEFAULT_FIRST = 50
+
+# The four arguments of every connection, described once.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page forwards: at most this many, 0 to {MAX_FIRST}. With neither "
+        f"`first` nor `last`: the first {DEFAULT_FIRST}."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Page forwards from after this cursor (a page's endCursor)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Page backwards: the last this many, 0 to {MAX_FIRST}, in the list's own "
+        "order. Not together with `first` or `after` (BAD_USER_INPUT)."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Page backwards from before this cursor (a page's startCursor)."
+    ),
+]
 
 
 @strawberry.type(description="Where a page starts and ends, and whether more lie either way.")
@@ -39,16 +65,20 @@ class PageInfo:
     )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with the cursor to page on from it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Opaque; pass it as `after` or `before`. Valid while its item exists."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list that can grow.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(
+        description="The page's items, in the list's order (also when paging backwards)."
+    )
+    page_info: PageInfo = strawberry.field(description="Where the page starts and ends.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many there are in all, across every page.")

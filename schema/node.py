@@ -60,23 +60,31 @@ CONFIGURE_ACCESS_SETTINGS = list_guard(
 
 @strawberry.interface(description="An object with an opaque global id; fetch it with node(id).")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Opaque and global: node(id) finds the object again."
+    )
 
 
 @strawberry.type(description="A product role offered by a product.")
 class ProductRole:
-    key: str
-    name: str
+    key: str = strawberry.field(description="What the API calls it, like USER or AGENT.")
+    name: str = strawberry.field(description="What a person calls it.")
     billable: bool = strawberry.field(description="Whether holding it counts towards the plan.")
 
 
 @strawberry.type(description="A product of the catalog (data, not code).")
 class Product:
-    key: str
-    name: str
-    family: str | None
-    anonymous_access_supported: bool
-    roles: list[ProductRole]
+    key: str = strawberry.field(description="The catalog key, like jira or confluence.")
+    name: str = strawberry.field(description="The product's name, like Jira.")
+    family: str | None = strawberry.field(
+        description="The product family, like jira (R-ROLE-11); null outside a family."
+    )
+    anonymous_access_supported: bool = strawberry.field(
+        description="Whether setAnonymousAccess may switch it on (R-ACCESS-7)."
+    )
+    roles: list[ProductRole] = strawberry.field(
+        description="The product roles it offers; USER and PRODUCT_ADMIN always."
+    )
 
     @classmethod
     def of(cls, key: str) -> Self:

@@ -13,7 +13,7 @@ from resolvers.audit import audit_filter, is_actor_of
 from resolvers.directory_search import DirectoryQuery, directory_filter, user_order
 from resolvers.targets import organization_target
 from schema import abilities
-from schema.connections import Connection, paginate, window
+from schema.connections import After, Before, Connection, First, Last, paginate, window
 from schema.enums import (
     AccessRequestStatus,
     AccountType,
@@ -66,10 +66,15 @@ class UserOrder:
 @strawberry.type(description="An organization: sites, directory, groups, admins, audit log.")
 class Organization(Node):
     row: strawberry.Private[organization.Organization]
-    name: str
-    experience: Experience
-    government_cloud: bool
-    created_at: datetime
+    name: str = strawberry.field(description="The organization's name.")
+    experience: Experience = strawberry.field(
+        description="How its users are administered: which admin roles exist (R-ROLE-7)."
+    )
+    government_cloud: bool = strawberry.field(
+        description="Users come from an identity provider and products go to groups only "
+        "(R-ACCESS-8)."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
     def of(cls, row: organization.Organization) -> Self:
@@ -89,10 +94,10 @@ class Organization(Node):
     async def sites(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazySite]:
         from schema.places import Site  # defined after this module
 
@@ -115,16 +120,37 @@ class Organization(Node):
     async def users(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        query: str | None = None,
-        status: UserStatus | None = None,
-        account_type: AccountType | None = None,
-        admin_role: AdminRole | None = None,
-        product_instance_id: strawberry.ID | None = None,
-        order_by: UserOrder | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        query: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Users whose email, display name or a word of it starts with "
+                "this, ignoring case and accents."
+            ),
+        ] = None,
+        status: Annotated[
+            UserStatus | None, strawberry.argument(description="Only users of this status.")
+        ] = None,
+        account_type: Annotated[
+            AccountType | None, strawberry.argument(description="Only accounts of this kind.")
+        ] = None,
+        admin_role: Annotated[
+            AdminRole | None,
+            strawberry.argument(description="Only users holding this admin role, over any scope."),
+        ] = None,
+        product_instance_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only users with effective access to this product instance (needs "
+                "view_users_in_organization on it)."
+            ),
+        ] = None,
+        order_by: Annotated[
+            UserOrder | None, strawberry.argument(description="The order; by id when left out.")
+        ] = None,
     ) -> Connection[LazyUser]:
         from schema.people import User  # defined after this module
 
@@ -150,10 +176,10 @@ class Organization(Node):
     async def groups(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazyGroup]:
         from schema.people import Group  # defined after this module
 
@@ -174,10 +200,10 @@ class Organization(Node):
     async def admins(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazyAdminRoleAssignment]:
         from schema.people import AdminRoleAssignment  # defined after this module
 
@@ -201,11 +227,16 @@ class Organization(Node):
     async def audit_log(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        action: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        action: Annotated[
+            str | None,
+            strawberry.argument(
+                description="An action (user.invite), or a prefix ending in a dot (group.)."
+            ),
+        ] = None,
         actor: Annotated[
             str | None,
             strawberry.argument(
@@ -213,9 +244,21 @@ class Organization(Node):
                 deprecation_reason="A name may be an account's and a key's: use actorId.",
             ),
         ] = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        actor_id: strawberry.ID | None = None,
+        since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Events at or after this time, with a time zone."),
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            strawberry.argument(description="Events before this time, with a time zone."),
+        ] = None,
+        actor_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Events by this Account, ApiKey or ScimToken (AuditActor.id); "
+                "NOT_FOUND unless it names an actor of this organization."
+            ),
+        ] = None,
     ) -> Connection[AuditEvent]:
         by = actor_ref(actor_id)
         if by is not None and not await is_actor_of(self.row.id, *by):
@@ -236,10 +279,10 @@ class Organization(Node):
     async def api_keys(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ApiKey]:
         return await paginate(
             info,
@@ -257,10 +300,10 @@ class Organization(Node):
     async def scim_tokens(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ScimToken]:
         return await paginate(
             info,
@@ -279,11 +322,14 @@ class Organization(Node):
     async def access_requests(
         self,
         info: Ctx,
-        status: AccessRequestStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        status: Annotated[
+            AccessRequestStatus | None,
+            strawberry.argument(description="Only requests of this status; all when left out."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AccessRequestType]:
         from schema import access_requests  # defined after this module
 

@@ -12,7 +12,7 @@ from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
 from schema.access import ProductAccess, ProductBilling, read_ahead
-from schema.connections import Connection, paginate, window
+from schema.connections import After, Before, Connection, First, Last, paginate, window
 from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
 from schema.node import (
@@ -38,11 +38,18 @@ from schema.places import ProductInstance, Site
 @strawberry.type(description="An account in the directory of one organization.")
 class User(Node):
     row: strawberry.Private[directory.OrgUser]
-    email: str
-    display_name: str
-    account_type: AccountType
-    managed: bool
-    status: UserStatus
+    email: str = strawberry.field(description="The account's email.")
+    display_name: str = strawberry.field(
+        description="The organization's own name for the user if it gave one (inviteUser), "
+        "else the account's."
+    )
+    account_type: AccountType = strawberry.field(description="The account's kind.")
+    managed: bool = strawberry.field(
+        description="Whether the organization verified the account's email domain."
+    )
+    status: UserStatus = strawberry.field(
+        description="Whether the user may use what they hold (R-ACCESS-11)."
+    )
 
     @classmethod
     def of(cls, row: directory.OrgUser) -> Self:
@@ -58,7 +65,12 @@ class User(Node):
             status=row.status,
         )
 
-    @strawberry.field(graphql_type=Organization, extensions=[VIEW_USER])
+    @strawberry.field(
+        description="The organization whose directory holds the user. "
+        "Feature: view_users_in_organization (everyone sees their own); null when refused.",
+        graphql_type=Organization,
+        extensions=[VIEW_USER],
+    )
     def organization(self, info: Ctx) -> Maybe[Organization]:
         return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
 
@@ -70,10 +82,10 @@ class User(Node):
     async def groups(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection["Group"]:
         own = info.context.require_principal().user_id_in(self.row.organization_id) == self.row.id
         own = own or info.context.was_made(TargetKind.USER, self.row.id)  # all it was given
@@ -142,9 +154,14 @@ class User(Node):
 @strawberry.type(description="A product role held on a product instance.")
 class ProductRoleGrant:
     row: strawberry.Private[group.GroupProductRole | group.DefaultGroup]
-    role: str
+    role: str = strawberry.field(description="The product role, like USER.")
 
-    @strawberry.field(graphql_type=ProductInstance, extensions=[MEMBER_OF_GRANT])
+    @strawberry.field(
+        description="Where the role is held. Members of its organization "
+        "(view_organization); null when refused.",
+        graphql_type=ProductInstance,
+        extensions=[MEMBER_OF_GRANT],
+    )
     def product_instance(self, info: Ctx) -> Maybe[ProductInstance]:
         loader = info.context.loaders.product_instance
         return one_now(loader, self.row.product_instance_id, ProductInstance.of)
@@ -153,8 +170,10 @@ class ProductRoleGrant:
 @strawberry.type(description="A group: members and the product roles they hold through it.")
 class Group(Node):
     row: strawberry.Private[group.Group]
-    name: str
-    description: str
+    name: str = strawberry.field(
+        description="Unique in its organization (its site in ORIGINAL), ignoring case."
+    )
+    description: str = strawberry.field(description="What the group is for; may be empty.")
     protected: bool = strawberry.field(description="org-admins: never deleted (R-ROLE-15).")
 
     @classmethod
@@ -184,10 +203,10 @@ class Group(Node):
     async def members(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User]:
         return await paginate(
             info,
@@ -239,15 +258,20 @@ class Group(Node):
 
 
 AdminRoleScope = Annotated[
-    Organization | Site | ProductInstance, strawberry.union("AdminRoleScope")
+    Organization | Site | ProductInstance,
+    strawberry.union(
+        "AdminRoleScope",
+        description="What an admin role covers: the Organization (ORG_ADMIN), a Site "
+        "(SITE_ADMIN, TRUSTED_USER) or a ProductInstance (USER_ACCESS_ADMIN, PRODUCT_ADMIN).",
+    ),
 ]
 
 
 @strawberry.type(description="An admin role held by a user over a scope.")
 class AdminRoleAssignment(Node):
     row: strawberry.Private[admin_role.RoleAssignment]
-    role: AdminRole
-    created_at: datetime
+    role: AdminRole = strawberry.field(description="The role held.")
+    created_at: datetime = strawberry.field(description="When it was given.")
 
     @classmethod
     def of(cls, row: admin_role.RoleAssignment) -> Self:
@@ -258,7 +282,11 @@ class AdminRoleAssignment(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(graphql_type=User, extensions=[VIEW_ASSIGNMENT])
+    @strawberry.field(
+        description="Who holds it. Feature: view_users_in_organization; null when refused.",
+        graphql_type=User,
+        extensions=[VIEW_ASSIGNMENT],
+    )
     def user(self, info: Ctx) -> Maybe[User]:
         return one_now(info.context.loaders.user, self.row.user_id, User.of)
 

@@ -10,7 +10,7 @@ from resolvers import pages, product_access
 from resolvers import targets as find
 from resolvers.known import Maybe
 from schema import abilities
-from schema.connections import Connection, paginate, window
+from schema.connections import After, Before, Connection, First, Last, paginate, window
 from schema.enums import SourceKind
 from schema.ids import encode
 from schema.node import (
@@ -38,8 +38,8 @@ LazyUser = Annotated["User", strawberry.lazy("schema.people")]
 @strawberry.type(description="A site of an organization, where products are installed.")
 class Site(Node):
     row: strawberry.Private[organization.Site]
-    name: str
-    created_at: datetime
+    name: str = strawberry.field(description="The site's host name, like acme.example.net.")
+    created_at: datetime = strawberry.field(description="When the site was created.")
 
     @classmethod
     def of(cls, row: organization.Site) -> Self:
@@ -50,7 +50,11 @@ class Site(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(graphql_type=Organization, extensions=[MEMBER_OF_SITE])
+    @strawberry.field(
+        description="The site's organization. Members (view_organization); null when refused.",
+        graphql_type=Organization,
+        extensions=[MEMBER_OF_SITE],
+    )
     def organization(self, info: Ctx) -> Maybe[Organization]:
         return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
 
@@ -76,8 +80,10 @@ class Site(Node):
 @strawberry.type(description="A product installed on a site; access is always to one of these.")
 class ProductInstance(Node):
     row: strawberry.Private[product.ProductInstance]
-    anonymous_access: bool
-    created_at: datetime
+    anonymous_access: bool = strawberry.field(
+        description="Whether people who are not signed in may use it (R-ACCESS-7)."
+    )
+    created_at: datetime = strawberry.field(description="When the product was installed.")
 
     @classmethod
     def of(cls, row: product.ProductInstance) -> Self:
@@ -88,11 +94,19 @@ class ProductInstance(Node):
             created_at=row.created_at,
         )
 
-    @strawberry.field(extensions=[MEMBER_OF_INSTANCE])
+    @strawberry.field(
+        description="The catalog product installed. Members (view_organization); null when "
+        "refused.",
+        extensions=[MEMBER_OF_INSTANCE],
+    )
     def product(self) -> Product:
         return Product.of(self.row.product_id)
 
-    @strawberry.field(graphql_type=Site, extensions=[MEMBER_OF_INSTANCE])
+    @strawberry.field(
+        description="The site it is installed on. Members (view_organization); null when refused.",
+        graphql_type=Site,
+        extensions=[MEMBER_OF_INSTANCE],
+    )
     def site(self, info: Ctx) -> Maybe[Site]:
         return one_now(info.context.loaders.site, self.row.site_id, Site.of)
 
@@ -117,10 +131,10 @@ class ProductInstance(Node):
     async def groups(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[LazyGroup]:
         from schema.people import Group  # defined after this module
 
@@ -141,12 +155,21 @@ class ProductInstance(Node):
     async def users(
         self,
         info: Ctx,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        role: str | None = None,
-        source_kind: SourceKind | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        role: Annotated[
+            str | None,
+            strawberry.argument(description="Only users holding this product role, like USER."),
+        ] = None,
+        source_kind: Annotated[
+            SourceKind | None,
+            strawberry.argument(
+                description="Only users holding it (the role, if given) through this kind of "
+                "source."
+            ),
+        ] = None,
     ) -> Connection[LazyUser]:
         from schema.people import User  # defined after this module
 

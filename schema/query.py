@@ -20,7 +20,7 @@ from resolvers.context import Context
 from schema import abilities, nodes
 from schema import access_requests as requests
 from schema.access import AccessExplanation
-from schema.connections import Connection, window
+from schema.connections import After, Before, Connection, First, Last, window
 from schema.enums import AccessRequestStatus, AccountType
 from schema.ids import decode, parse
 from schema.targets import argument_organization, argument_user
@@ -168,10 +168,10 @@ class Viewer:
         self,
         info: Ctx,
         status: AccessRequestStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[requests.AccessRequest]:
         return await requests.own_requests(info, status, window(first, after, last, before))
 

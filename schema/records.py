@@ -38,9 +38,9 @@ def actor_ref(global_id: str | None) -> tuple[ActorKind, int] | None:
 )
 class Account(Node):
     row: strawberry.Private[directory.Account]
-    email: str
-    display_name: str
-    account_type: AccountType
+    email: str = strawberry.field(description="The email that identifies the account.")
+    display_name: str = strawberry.field(description="The account's own name.")
+    account_type: AccountType = strawberry.field(description="What kind of account it is.")
 
     @classmethod
     def of(cls, row: directory.Account) -> Self:
@@ -55,14 +55,15 @@ class Account(Node):
 
 @strawberry.type(description="Who made a change (R-AUDIT-1): its kind, its id, its name then.")
 class AuditActor:
-    kind: ActorKind
+    kind: ActorKind = strawberry.field(description="What kind of credential acted.")
     id: strawberry.ID | None = strawberry.field(
-        description="Global id of the Account (kind ACCOUNT) or the ApiKey (API_KEY) that acted; "
+        description="Global id of the Account (kind ACCOUNT), ApiKey (API_KEY) or ScimToken "
+        "(SCIM_TOKEN) that acted; "
         "filter the log by it with auditLog(actorId). Null only for actors deleted before the "
         "log kept ids."
     )
     display_name: str = strawberry.field(
-        description="The account's email, or the API key's name, when it acted."
+        description="The account's email, or the API key's or SCIM token's name, when it acted."
     )
 
     @classmethod
@@ -76,18 +77,29 @@ class AuditActor:
 @strawberry.type(description="One change in the audit log (R-AUDIT-1).")
 class AuditEvent(Node):
     row: strawberry.Private[audit.AuditEvent]
-    action: str
+    action: str = strawberry.field(description="What was done, like group.create or user.invite.")
     actor: AuditActor = strawberry.field(
         description="Who made it: an account, an API key or a SCIM token, by kind and id (never by "
         "name)."
     )
-    target_type: str
-    target_id: strawberry.ID
-    before: JSON | None
-    after: JSON | None
+    target_type: str = strawberry.field(
+        description="The type of the object changed, like User or Group."
+    )
+    target_id: strawberry.ID = strawberry.field(
+        description="The id of the object changed, global where the object has one (it may be "
+        "gone since)."
+    )
+    before: JSON | None = strawberry.field(
+        description="The values the change replaced; null when it replaced none (a creation)."
+    )
+    after: JSON | None = strawberry.field(
+        description="The values the change set; null when it set none (a deletion)."
+    )
     rule: str = strawberry.field(description="The matrix feature or R- rule that allowed it.")
-    request_id: str
-    created_at: datetime
+    request_id: str = strawberry.field(
+        description="The X-Request-Id of the request that made it, as in the service's logs."
+    )
+    created_at: datetime = strawberry.field(description="When it was made.")
 
     @classmethod
     def of(cls, row: audit.AuditEvent) -> Self:
@@ -110,12 +122,16 @@ class AuditEvent(Node):
 @strawberry.type(description="An organization API key; its secret is shown once, at creation.")
 class ApiKey(Node):
     row: strawberry.Private[credentials.ApiKey]
-    name: str
+    name: str = strawberry.field(description="Unique among the organization's unrevoked keys.")
     prefix: str = strawberry.field(description="Public part of the key, to recognise it.")
-    read_only: bool
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    read_only: bool = strawberry.field(description="The key may only read (R-KEY-1).")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    expires_at: datetime | None = strawberry.field(
+        description="When it stops working; null: never."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while it is not."
+    )
 
     @classmethod
     def of(cls, row: credentials.ApiKey) -> Self:
@@ -137,10 +153,14 @@ class ApiKey(Node):
 )
 class ScimToken(Node):
     row: strawberry.Private[provisioning.ScimToken]
-    name: str
+    name: str = strawberry.field(
+        description="Unique among the organization's unrevoked SCIM tokens."
+    )
     prefix: str = strawberry.field(description="Public part of the token, to recognise it.")
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created.")
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while it is not."
+    )
 
     @classmethod
     def of(cls, row: provisioning.ScimToken) -> Self:
