@@ -42,9 +42,9 @@ described(
 
 @strawberry.type(description="The engine's answer: allowed or not, the rule that decided and why.")
 class Decision:
-    allowed: bool
+    allowed: bool = strawberry.field(description="Whether the caller may do it.")
     rule: str = strawberry.field(description="The matrix feature id or the R- rule that decided.")
-    reason: str
+    reason: str = strawberry.field(description="Why, in a sentence.")
 
     @classmethod
     def of(cls, decision: EngineDecision) -> Self:
@@ -88,32 +88,39 @@ KNOWN_FEATURES = frozenset({VIEW_ORGANIZATION, *(f.value for f in FeatureId)})
 
 @strawberry.type(description="One cell: what a role may do for a feature.")
 class MatrixCellEntry:
-    role: AdminRole
-    value: Cell
-    footnote: str | None
+    role: AdminRole = strawberry.field(description="The column: the admin role.")
+    value: Cell = strawberry.field(description="What the role may do for the feature.")
+    footnote: str | None = strawberry.field(
+        description="The note the matrix attaches to the cell; null when none."
+    )
     inferred: bool = strawberry.field(description="No public text states this cell outright.")
 
 
 @strawberry.type(description="A row of the matrix.")
 class MatrixFeature:
-    id: str
-    label: str
-    target: TargetKind
-    cells: list[MatrixCellEntry]
+    id: str = strawberry.field(
+        description="The feature id that guards, refusals and viewer.can use, like "
+        "view_org_audit_log."
+    )
+    label: str = strawberry.field(description="The feature in words, as the console shows it.")
+    target: TargetKind = strawberry.field(description="What kind of object it acts on.")
+    cells: list[MatrixCellEntry] = strawberry.field(
+        description="One cell per role of the experience, in RoleMatrix.roles order."
+    )
 
 
 @strawberry.type(description="A section of the matrix, like Manage users.")
 class MatrixSection:
-    id: str
-    label: str
-    features: list[MatrixFeature]
+    id: str = strawberry.field(description="The section's id in role_matrix.yaml.")
+    label: str = strawberry.field(description="The section in words.")
+    features: list[MatrixFeature] = strawberry.field(description="Its rows, in file order.")
 
 
 @strawberry.type(description="The role-feature matrix of one experience, to draw as a table.")
 class RoleMatrix:
-    experience: Experience
+    experience: Experience = strawberry.field(description="The experience it is for.")
     roles: list[AdminRole] = strawberry.field(description="The columns, in this experience.")
-    sections: list[MatrixSection]
+    sections: list[MatrixSection] = strawberry.field(description="Its sections, in file order.")
 
 
 def role_matrix(experience: Experience) -> RoleMatrix:

@@ -32,6 +32,8 @@ W = TypeVar("W")
 VIEW_USERS = "view_users_in_organization"
 MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
 VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder, maker_reads=True)  # as the user
+INSTANCE = "The product instance. Members of its organization (view_organization); null when "
+"refused."
 LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
 LazyGroup = Annotated["Group", strawberry.lazy("schema.nodes")]
 LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
@@ -65,7 +67,7 @@ async def read_ahead(info: Ctx, found: list[effective_access.Access]) -> None:
 class AccessSource:
     row: strawberry.Private[effective_access.Path]
     holder: strawberry.Private[OrgUser]
-    kind: SourceKind
+    kind: SourceKind = strawberry.field(description="What kind of path it is.")
     role: str = strawberry.field(description="The product role this path gives.")
     admin_role: AdminRole | None = strawberry.field(
         description="For ADMIN_ROLE and SITE_ROLE: the admin role that implies the access."
@@ -116,10 +118,14 @@ class AccessSource:
 class ProductAccess:
     row: strawberry.Private[effective_access.Access]
     holder: strawberry.Private[OrgUser]
-    role: str
+    role: str = strawberry.field(description="The product role, like USER or AGENT.")
     billable: bool = strawberry.field(description="Whether this role counts towards the plan.")
 
-    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    @strawberry.field(
+        description=INSTANCE,
+        graphql_type=LazyInstance,
+        extensions=[MEMBER_OF_GRANT],
+    )
     def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
         return _instance(info, self.row.product_instance_id)
 
@@ -138,11 +144,17 @@ class ProductAccess:
 @strawberry.type(description="Whether the user counts towards a product instance's plan, and why.")
 class ProductBilling:
     row: strawberry.Private[product_access.Billing]
-    billable: bool
-    reason: str
+    billable: bool = strawberry.field(
+        description="Whether the user counts towards the product instance's plan."
+    )
+    reason: str = strawberry.field(description="Why, in a sentence.")
     rule: str | None = strawberry.field(description="The rule that excludes or gives access.")
 
-    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    @strawberry.field(
+        description=INSTANCE,
+        graphql_type=LazyInstance,
+        extensions=[MEMBER_OF_GRANT],
+    )
     def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
         return _instance(info, self.row.product_instance_id)
 
@@ -153,9 +165,11 @@ class ProductBilling:
 
 @strawberry.type(description="An admin role held here that gives no access by itself.")
 class IgnoredAdminRole:
-    admin_role: AdminRole
-    rule: str
-    reason: str
+    admin_role: AdminRole = strawberry.field(description="The admin role held here.")
+    rule: str = strawberry.field(
+        description="The rule by which it gives no access: R-ROLE-8, R-ROLE-11 or R-ROLE-12."
+    )
+    reason: str = strawberry.field(description="Why, in a sentence.")
 
 
 @strawberry.type(
@@ -164,22 +178,33 @@ class IgnoredAdminRole:
 class AccessExplanation:
     row: strawberry.Private[product_access.Explanation]
     holder: strawberry.Private[OrgUser]
-    has_access: bool
+    has_access: bool = strawberry.field(
+        description="Whether the user can use the product instance now."
+    )
     roles: list[str] = strawberry.field(description="The product roles held; empty without access.")
-    billable: bool
+    billable: bool = strawberry.field(
+        description="Whether a role held counts towards the plan; false without access."
+    )
     reason: str = strawberry.field(description="The answer in words.")
     rule: str | None = strawberry.field(
         description="Without access: R-ACCESS-6 (portal-only customer), R-ACCESS-11 (not "
         "active) or R-ACCESS-1 (no path)."
     )
 
-    @strawberry.field(extensions=[VIEW_HOLDER])
+    @strawberry.field(
+        description="The user asked about. Feature: view_users_in_organization; null when refused.",
+        extensions=[VIEW_HOLDER],
+    )
     def user(self, info: Ctx) -> LazyUser:
         from schema.nodes import User
 
         return User.of(self.holder)
 
-    @strawberry.field(graphql_type=LazyInstance, extensions=[MEMBER_OF_GRANT])
+    @strawberry.field(
+        description=INSTANCE,
+        graphql_type=LazyInstance,
+        extensions=[MEMBER_OF_GRANT],
+    )
     def product_instance(self, info: Ctx) -> Maybe["ProductInstance"]:
         return _instance(info, self.row.instance.id)
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from schema.nodes import ProductInstance, User
 
 Ctx = Info[Context, None]
+INSTANCE = (
+    "The product instance. Members of its organization (view_organization); null when refused."
+)
 LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
 LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
 
@@ -41,17 +44,18 @@ async def _instance(info: Ctx, pk: int) -> "ProductInstance":
 @strawberry.type(description="A user gaining or losing a product role.")
 class AccessChange:
     row: strawberry.Private[access_diff.AccessChange]
-    role: str
+    role: str = strawberry.field(description="The product role, like USER.")
 
     @strawberry.field(
-        description="Feature: view_users_in_organization.", extensions=[VIEW_CHANGED_USER]
+        description="The user. Feature: view_users_in_organization; null when refused.",
+        extensions=[VIEW_CHANGED_USER],
     )
     async def user(self, info: Ctx) -> LazyUser:
         from schema.nodes import User  # defined after this module
 
         return await one(info.context.loaders.user, self.row.user_id, User.of)
 
-    @strawberry.field(extensions=[MEMBER_OF_CHANGED_INSTANCE])
+    @strawberry.field(description=INSTANCE, extensions=[MEMBER_OF_CHANGED_INSTANCE])
     async def product_instance(self, info: Ctx) -> LazyInstance:
         return await _instance(info, self.row.product_instance_id)
 
@@ -59,11 +63,13 @@ class AccessChange:
 @strawberry.type(description="Billable users of a product instance before and after a change.")
 class BillableUsersChange:
     row: strawberry.Private[access_diff.BillableChange]
-    before: int
-    after: int
+    before: int = strawberry.field(description="Billable users before the change.")
+    after: int = strawberry.field(
+        description="Billable users after it (as it would leave them, for a dry run)."
+    )
     change: int = strawberry.field(description="after - before")
 
-    @strawberry.field(extensions=[MEMBER_OF_CHANGED_INSTANCE])
+    @strawberry.field(description=INSTANCE, extensions=[MEMBER_OF_CHANGED_INSTANCE])
     async def product_instance(self, info: Ctx) -> LazyInstance:
         return await _instance(info, self.row.product_instance_id)
 

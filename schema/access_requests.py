@@ -46,7 +46,7 @@ REQUEST_FIELD = "Feature: approve_deny_access_requests, or your own request."
 class ProductInstanceSummary:
     row: strawberry.Private[product.ProductInstance]
 
-    @strawberry.field
+    @strawberry.field(description="The product instance's global id, for requestProductAccess.")
     def product_instance_id(self) -> strawberry.ID:
         return strawberry.ID(encode("ProductInstance", self.row.id))
 
@@ -54,19 +54,19 @@ class ProductInstanceSummary:
     def product_key(self) -> str:
         return self.row.product_id
 
-    @strawberry.field
+    @strawberry.field(description="The product's name, like Jira.")
     def product_name(self) -> str:
         return catalog()[self.row.product_id].name
 
-    @strawberry.field
+    @strawberry.field(description="The host name of the site it is installed on.")
     async def site_name(self, info: Ctx) -> str:
         return (await loaded(info.context.loaders.site, self.row.site_id)).name
 
-    @strawberry.field
+    @strawberry.field(description="The global id of its organization.")
     def organization_id(self) -> strawberry.ID:
         return strawberry.ID(encode("Organization", self.row.organization_id))
 
-    @strawberry.field
+    @strawberry.field(description="The name of its organization.")
     async def organization_name(self, info: Ctx) -> str:
         loader = info.context.loaders.organization
         return (await loaded(loader, self.row.organization_id)).name
@@ -84,15 +84,15 @@ class JoinableProduct(ProductInstanceSummary):
 
 @strawberry.type(description="Who asked: the account's email and name.")
 class AccessRequester:
-    email: str
-    display_name: str
+    email: str = strawberry.field(description="The requesting account's email.")
+    display_name: str = strawberry.field(description="The requesting account's own name.")
 
 
 @strawberry.type(description="A request for access to a product instance (R-ACCESS-10).")
 class AccessRequest(nodes.Node):
     row: strawberry.Private[models.AccessRequest]
-    status: AccessRequestStatus
-    created_at: datetime
+    status: AccessRequestStatus = strawberry.field(description="Where the request stands.")
+    created_at: datetime = strawberry.field(description="When it was asked.")
     decided_at: datetime | None = strawberry.field(
         description="When it was approved or denied; for an automatic approval, when it was made."
     )
@@ -157,7 +157,7 @@ class ApprovedDomain:
     requires_approval: bool = strawberry.field(
         description="An admin approves each request first; if not, asking gives access at once."
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the domain was approved.")
 
     @classmethod
     def of(cls, row: models.UserAccessSetting) -> Self:

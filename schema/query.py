@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -118,12 +118,12 @@ class Viewer:
         account = await _account(info, self.principal)
         return account.email if account else None
 
-    @strawberry.field
+    @strawberry.field(description="Your account's own name; null for an API key.")
     async def display_name(self, info: Ctx) -> str | None:
         account = await _account(info, self.principal)
         return account.display_name if account else None
 
-    @strawberry.field
+    @strawberry.field(description="Your account's kind; null for an API key.")
     async def account_type(self, info: Ctx) -> AccountType | None:
         account = await _account(info, self.principal)
         return account.account_type if account else None
@@ -147,7 +147,22 @@ class Viewer:
         "user)? Without scopeId: your only organization, or your API key's."
     )
     async def can(
-        self, info: Ctx, feature: str, scope_id: strawberry.ID | None = None
+        self,
+        info: Ctx,
+        feature: Annotated[
+            str,
+            strawberry.argument(
+                description="A feature id of role_matrix.yaml (roleMatrix), or "
+                "view_organization; BAD_USER_INPUT for any other."
+            ),
+        ],
+        scope_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The global id of an Organization, Site, ProductInstance, Group or "
+                "User; left out: your only organization."
+            ),
+        ] = None,
     ) -> abilities.Decision:
         if feature not in abilities.KNOWN_FEATURES:
             raise BadUserInput(f"'{feature[:80]}' is not a feature of the role matrix.")
@@ -167,7 +182,10 @@ class Viewer:
     async def access_requests(
         self,
         info: Ctx,
-        status: AccessRequestStatus | None = None,
+        status: Annotated[
+            AccessRequestStatus | None,
+            strawberry.argument(description="Only requests of this status; all when left out."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
