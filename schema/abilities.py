@@ -19,7 +19,7 @@ from schema.enums import AdminRole, Experience, described
 described(
     Cell,
     "MatrixCell",
-    "YES, SCOPED or NO (role_matrix.yaml): what a role may do for a feature (R-MATRIX-1).",
+    "YES, SCOPED or NO (role_matrix.yaml).",
     {
         Cell.YES: "Anywhere in the organization.",
         Cell.SCOPED: "Only inside the site or product instance the role is held over.",
@@ -29,7 +29,7 @@ described(
 described(
     TargetKind,
     "MatrixTarget",
-    "What kind of object a feature acts on: a guard decides on an object of this kind.",
+    "What kind of object a feature acts on.",
     {
         TargetKind.ORGANIZATION: "The organization.",
         TargetKind.SITE: "A site.",

@@ -47,8 +47,7 @@ class AccessChange:
     role: str = strawberry.field(description="The product role, like USER.")
 
     @strawberry.field(
-        description="The user. Feature: view_users_in_organization; null when refused.",
-        extensions=[VIEW_CHANGED_USER],
+        description="Feature: view_users_in_organization.", extensions=[VIEW_CHANGED_USER]
     )
     async def user(self, info: Ctx) -> LazyUser:
         from schema.nodes import User  # defined after this module

@@ -223,7 +223,10 @@ async def _account(info: Ctx, principal: Principal) -> Account | None:
     return await info.context.loaders.account.load(principal.account_id)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a client reads: the caller (viewer), an organization, any object by id, "
+    "explanations of access, the catalog and the role matrix."
+)
 class Query:
     @strawberry.field(description="The caller.", extensions=[Authenticated()])
     def viewer(self, info: Ctx) -> Viewer:
@@ -234,7 +237,13 @@ class Query:
         "otherwise.",
         extensions=[MEMBER_OF_ARGUMENT],
     )
-    async def organization(self, info: Ctx, id: strawberry.ID) -> nodes.Organization:
+    async def organization(
+        self,
+        info: Ctx,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The organization's global id.")
+        ],
+    ) -> nodes.Organization:
         organization_id = decode(id, "Organization")
         return nodes.Organization.of(
             await targets.visible_organization(info.context, organization_id)
@@ -244,7 +253,17 @@ class Query:
         description="Any object by its global id, if the caller may read it.",
         extensions=[Authenticated()],
     )
-    async def node(self, info: Ctx, id: strawberry.ID) -> nodes.Node:
+    async def node(
+        self,
+        info: Ctx,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id, as any object's id gives; NOT_FOUND when it names "
+                "nothing the caller may read."
+            ),
+        ],
+    ) -> nodes.Node:
         type_name, pk = parse(id)
         read = NODE_READS[type_name]
         row = await getattr(info.context.loaders, read.loader).load(pk)
@@ -262,7 +281,13 @@ class Query:
         extensions=[VIEW_ARGUMENT_USER],
     )
     async def explain_access(
-        self, info: Ctx, user_id: strawberry.ID, product_instance_id: strawberry.ID
+        self,
+        info: Ctx,
+        user_id: Annotated[strawberry.ID, strawberry.argument(description="The user asked about.")],
+        product_instance_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The product instance, in the user's organization."),
+        ],
     ) -> AccessExplanation:
         found = await product_access.explain_access(
             info.context,
@@ -276,5 +301,11 @@ class Query:
         return [nodes.Product.of(key) for key in catalog()]
 
     @strawberry.field(description="The role-feature matrix as data, to draw its table. Public.")
-    def role_matrix(self, experience: Experience) -> abilities.RoleMatrix:
+    def role_matrix(
+        self,
+        experience: Annotated[
+            Experience,
+            strawberry.argument(description="Whose matrix: the roles differ (R-ROLE-7)."),
+        ],
+    ) -> abilities.RoleMatrix:
         return abilities.role_matrix(experience)

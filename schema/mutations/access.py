@@ -2,7 +2,7 @@
 setProductAccess: one user's access to one product instance (R-ACCESS-3/4/9)."""
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -19,6 +19,7 @@ from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
     CHANGED_USER,
+    INPUT,
     AccessChangeInput,
     AccessChangePayload,
     run,
@@ -83,7 +84,7 @@ class RevokeProductAccessPayload(UserAccessPayload):
     removed_from: list[nodes.Group] | None = strawberry.field(
         default=None,
         description="The groups the user left. They lose every product those groups gave. "
-        "Null when refused. Feature: add_remove_users_from_products.",
+        "Feature: add_remove_users_from_products.",
     )
 
 
@@ -144,7 +145,7 @@ class Mutations:
         extensions=[guard(FEATURE, targets.input_granted_instance)],
     )
     async def grant_product_access(
-        self, info: Ctx, input: GrantProductAccessInput
+        self, info: Ctx, input: Annotated[GrantProductAccessInput, INPUT]
     ) -> GrantProductAccessPayload:
         ctx = info.context
         return await _change(
@@ -162,7 +163,7 @@ class Mutations:
         extensions=[guard(FEATURE, targets.input_granted_instance)],
     )
     async def change_product_role(
-        self, info: Ctx, input: ChangeProductRoleInput
+        self, info: Ctx, input: Annotated[ChangeProductRoleInput, INPUT]
     ) -> ChangeProductRolePayload:
         ctx = info.context
         return await _change(
@@ -180,7 +181,7 @@ class Mutations:
         extensions=[guard(FEATURE, targets.input_revoked_instance)],
     )
     async def revoke_product_access(
-        self, info: Ctx, input: RevokeProductAccessInput
+        self, info: Ctx, input: Annotated[RevokeProductAccessInput, INPUT]
     ) -> RevokeProductAccessPayload:
         ctx = info.context
         user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
@@ -212,7 +213,7 @@ class Mutations:
         extensions=[guard(FEATURE, targets.input_toggled_instance)],
     )
     async def set_product_access(
-        self, info: Ctx, input: SetProductAccessInput
+        self, info: Ctx, input: Annotated[SetProductAccessInput, INPUT]
     ) -> SetProductAccessPayload:
         ctx = info.context
         return await _change(

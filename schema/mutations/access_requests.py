@@ -1,6 +1,8 @@
 """updateUserAccessSettings, requestProductAccess, approveAccessRequest and denyAccessRequest:
 access through approved email domains and requests (R-ACCESS-10)."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -14,7 +16,7 @@ from schema import targets
 from schema.access_requests import AccessRequest as AccessRequestNode
 from schema.access_requests import UserAccessSettings
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, guarded, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, guarded, run, run_row
 
 Ctx = Info[Context, None]
 APPROVE_DENY = access_requests.APPROVE_DENY_ACCESS_REQUESTS
@@ -121,7 +123,7 @@ class Mutations:
         extensions=[guard(CONFIGURE, targets.input_configured_instance)],
     )
     async def update_user_access_settings(
-        self, info: Ctx, input: UpdateUserAccessSettingsInput
+        self, info: Ctx, input: Annotated[UpdateUserAccessSettingsInput, INPUT]
     ) -> UpdateUserAccessSettingsPayload:
         ctx = info.context
         pk = decode(input.product_instance_id, "ProductInstance")
@@ -154,7 +156,7 @@ class Mutations:
         extensions=[Authenticated()],
     )
     async def request_product_access(
-        self, info: Ctx, input: RequestProductAccessInput
+        self, info: Ctx, input: Annotated[RequestProductAccessInput, INPUT]
     ) -> RequestProductAccessPayload:
         ctx = info.context
         pk = decode(input.product_instance_id, "ProductInstance")
@@ -177,7 +179,7 @@ class Mutations:
         extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
     )
     async def approve_access_request(
-        self, info: Ctx, input: ApproveAccessRequestInput
+        self, info: Ctx, input: Annotated[ApproveAccessRequestInput, INPUT]
     ) -> ApproveAccessRequestPayload:
         ctx = info.context
         request = await _request(ctx, input.request_id)
@@ -199,7 +201,7 @@ class Mutations:
         extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
     )
     async def deny_access_request(
-        self, info: Ctx, input: DenyAccessRequestInput
+        self, info: Ctx, input: Annotated[DenyAccessRequestInput, INPUT]
     ) -> DenyAccessRequestPayload:
         ctx = info.context
         request = await _request(ctx, input.request_id)

@@ -1,6 +1,7 @@
 """assignAdminRole, revokeAdminRole (R-ROLE-*)."""
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -18,6 +19,7 @@ from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
     CHANGED_USER,
+    INPUT,
     AccessChangeInput,
     AccessChangePayload,
     UserError,
@@ -81,7 +83,7 @@ class Mutations:
         extensions=[ROLE_GUARD],
     )
     async def assign_admin_role(
-        self, info: Ctx, input: AssignAdminRoleInput
+        self, info: Ctx, input: Annotated[AssignAdminRoleInput, INPUT]
     ) -> AssignAdminRolePayload:
         user, errors, diff = await _run(
             info, "assignAdminRole", input, admin_roles.assign_admin_role
@@ -100,7 +102,7 @@ class Mutations:
         extensions=[ROLE_GUARD],
     )
     async def revoke_admin_role(
-        self, info: Ctx, input: RevokeAdminRoleInput
+        self, info: Ctx, input: Annotated[RevokeAdminRoleInput, INPUT]
     ) -> RevokeAdminRolePayload:
         user, errors, diff = await _run(
             info, "revokeAdminRole", input, admin_roles.revoke_admin_role

@@ -21,6 +21,10 @@ from schema.nodes import User
 from schema.selection import asks
 
 M = TypeVar("M", bound=Model)
+# Every root mutation field's one argument (Relay style), described once.
+INPUT = strawberry.argument(
+    description="Everything the mutation needs, in one object; its type says what each field is."
+)
 ERRORS = "Why the change was refused; empty when it was made. A refused change changed nothing."
 CHANGED_USER = "The user as the change left them (unchanged after a dry run); null when refused."
 R = TypeVar("R")

@@ -1,6 +1,7 @@
 """inviteUser (R-ACCESS-2)."""
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -15,7 +16,7 @@ from resolvers.validation import clean_email
 from schema import nodes, targets
 from schema.enums import AccountType
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, guarded, run_row, user_node
+from schema.mutations.common import INPUT, MutationInput, Payload, guarded, run_row, user_node
 
 Ctx = Info[Context, None]
 
@@ -68,7 +69,9 @@ class Mutations:
         "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
         extensions=[guard("add_remove_users_from_products", targets.input_granted_instances)],
     )
-    async def invite_user(self, info: Ctx, input: InviteUserInput) -> InviteUserPayload:
+    async def invite_user(
+        self, info: Ctx, input: Annotated[InviteUserInput, INPUT]
+    ) -> InviteUserPayload:
         ctx = info.context
         org = await visible_organization(ctx, decode(input.organization_id, "Organization"))
         grants = [

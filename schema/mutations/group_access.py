@@ -1,5 +1,7 @@
 """grantGroupProductAccess, revokeGroupProductAccess, setDefaultGroup."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -14,6 +16,7 @@ from schema import nodes, targets
 from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
+    INPUT,
     AccessChangeInput,
     AccessChangePayload,
     MutationInput,
@@ -63,9 +66,7 @@ class SetDefaultGroupInput(MutationInput):
         description="A group of the product's organization (of its site in ORIGINAL); not "
         "org-admins (R-ROLE-15)."
     )
-    role: str = strawberry.field(
-        default="USER", description="A role of that product; USER when left out."
-    )
+    role: str = strawberry.field(default="USER", description="A role of that product.")
     enabled: bool = strawberry.field(
         description="true: users granted the role join this group too (it gets the role if "
         "it lacks it). false: it stops being one; each role keeps at least one."
@@ -112,7 +113,7 @@ class Mutations:
         extensions=[*PRODUCT_AND_GROUP_GUARDS],
     )
     async def grant_group_product_access(
-        self, info: Ctx, input: GrantGroupProductAccessInput
+        self, info: Ctx, input: Annotated[GrantGroupProductAccessInput, INPUT]
     ) -> GrantGroupProductAccessPayload:
         ctx = info.context
         found = await _groups(ctx, input.group_ids)
@@ -144,7 +145,7 @@ class Mutations:
         extensions=[*PRODUCT_AND_GROUP_GUARDS],
     )
     async def revoke_group_product_access(
-        self, info: Ctx, input: RevokeGroupProductAccessInput
+        self, info: Ctx, input: Annotated[RevokeGroupProductAccessInput, INPUT]
     ) -> RevokeGroupProductAccessPayload:
         ctx = info.context
         found = await _groups(ctx, input.group_ids)
@@ -174,7 +175,7 @@ class Mutations:
         extensions=[guard("configure_default_groups", targets.input_instance_with_group)],
     )
     async def set_default_group(
-        self, info: Ctx, input: SetDefaultGroupInput
+        self, info: Ctx, input: Annotated[SetDefaultGroupInput, INPUT]
     ) -> SetDefaultGroupPayload:
         ctx = info.context
         group = await find.visible_group(ctx, decode(input.group_id, "Group"))

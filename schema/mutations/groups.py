@@ -1,6 +1,7 @@
 """createGroup, updateGroup, deleteGroup, addGroupMembers, removeGroupMembers."""
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +18,7 @@ from schema import nodes, targets
 from schema.access_diff import AccessDiff
 from schema.ids import decode, encode
 from schema.mutations.common import (
+    INPUT,
     AccessChangeInput,
     AccessChangePayload,
     MutationInput,
@@ -134,7 +136,9 @@ class Mutations:
         "ORIGINAL. Feature: create_or_modify_group.",
         extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group_scope)],
     )
-    async def create_group(self, info: Ctx, input: CreateGroupInput) -> CreateGroupPayload:
+    async def create_group(
+        self, info: Ctx, input: Annotated[CreateGroupInput, INPUT]
+    ) -> CreateGroupPayload:
         ctx = info.context
         org = await visible_organization(ctx, decode(input.organization_id, "Organization"))
         site_id = decode(input.site_id, "Site") if input.site_id is not None else None
@@ -154,7 +158,9 @@ class Mutations:
         "(R-ROLE-15). Feature: create_or_modify_group.",
         extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
     )
-    async def update_group(self, info: Ctx, input: UpdateGroupInput) -> UpdateGroupPayload:
+    async def update_group(
+        self, info: Ctx, input: Annotated[UpdateGroupInput, INPUT]
+    ) -> UpdateGroupPayload:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         group, errors = await run_row(
@@ -174,7 +180,9 @@ class Mutations:
         "Feature: create_or_modify_group.",
         extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
     )
-    async def delete_group(self, info: Ctx, input: DeleteGroupInput) -> DeleteGroupPayload:
+    async def delete_group(
+        self, info: Ctx, input: Annotated[DeleteGroupInput, INPUT]
+    ) -> DeleteGroupPayload:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
 
@@ -203,7 +211,7 @@ class Mutations:
         extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
     )
     async def add_group_members(
-        self, info: Ctx, input: AddGroupMembersInput
+        self, info: Ctx, input: Annotated[AddGroupMembersInput, INPUT]
     ) -> AddGroupMembersPayload:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
@@ -231,7 +239,7 @@ class Mutations:
         extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
     )
     async def remove_group_members(
-        self, info: Ctx, input: RemoveGroupMembersInput
+        self, info: Ctx, input: Annotated[RemoveGroupMembersInput, INPUT]
     ) -> RemoveGroupMembersPayload:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))

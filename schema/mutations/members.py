@@ -1,6 +1,7 @@
 """suspendUser, restoreUser (R-ACCESS-11), removeUserFromOrganization."""
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +16,7 @@ from schema import nodes, targets
 from schema.ids import encode
 from schema.mutations.common import (
     CHANGED_USER,
+    INPUT,
     MutationInput,
     Payload,
     UserError,
@@ -74,7 +76,7 @@ class RestoreUserPayload(Payload):
 class RemoveUserFromOrganizationPayload(Payload):
     removed_user_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The id of the directory entry that was removed; null when refused.",
+        description="The id of the directory entry that was removed.",
     )
 
 
@@ -86,7 +88,9 @@ class Mutations:
         "(R-ROLE-3). Only an active user. " + STATUS_FEATURES,
         extensions=[STATUS_GUARD],
     )
-    async def suspend_user(self, info: Ctx, input: SuspendUserInput) -> SuspendUserPayload:
+    async def suspend_user(
+        self, info: Ctx, input: Annotated[SuspendUserInput, INPUT]
+    ) -> SuspendUserPayload:
         user, errors = await _status(info.context, "suspendUser", input, membership.suspend_user)
         return SuspendUserPayload(
             client_mutation_id=input.client_mutation_id, user=user, errors=errors
@@ -97,7 +101,9 @@ class Mutations:
         + STATUS_FEATURES,
         extensions=[STATUS_GUARD],
     )
-    async def restore_user(self, info: Ctx, input: RestoreUserInput) -> RestoreUserPayload:
+    async def restore_user(
+        self, info: Ctx, input: Annotated[RestoreUserInput, INPUT]
+    ) -> RestoreUserPayload:
         user, errors = await _status(info.context, "restoreUser", input, membership.restore_user)
         return RestoreUserPayload(
             client_mutation_id=input.client_mutation_id, user=user, errors=errors
@@ -110,7 +116,7 @@ class Mutations:
         extensions=[guard("add_remove_users_from_products", targets.input_member_organization)],
     )
     async def remove_user_from_organization(
-        self, info: Ctx, input: RemoveUserFromOrganizationInput
+        self, info: Ctx, input: Annotated[RemoveUserFromOrganizationInput, INPUT]
     ) -> RemoveUserFromOrganizationPayload:
         removed, errors = await _remove(info.context, input)
         return RemoveUserFromOrganizationPayload(

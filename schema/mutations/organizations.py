@@ -1,5 +1,7 @@
 """createOrganization, createSite, addProduct."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,7 +13,7 @@ from resolvers import organizations
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, run_row
 
 Ctx = Info[Context, None]
 
@@ -72,7 +74,7 @@ class Mutations:
         extensions=[Authenticated()],
     )
     async def create_organization(
-        self, info: Ctx, input: CreateOrganizationInput
+        self, info: Ctx, input: Annotated[CreateOrganizationInput, INPUT]
     ) -> CreateOrganizationPayload:
         ctx = info.context
         org, errors = await run_row(
@@ -94,7 +96,9 @@ class Mutations:
         description="Add a site. Feature: add_new_products.",
         extensions=[guard("add_new_products", targets.input_organization)],
     )
-    async def create_site(self, info: Ctx, input: CreateSiteInput) -> CreateSitePayload:
+    async def create_site(
+        self, info: Ctx, input: Annotated[CreateSiteInput, INPUT]
+    ) -> CreateSitePayload:
         ctx = info.context
         org_id = decode(input.organization_id, "Organization")
         site, errors = await run_row(
@@ -115,7 +119,9 @@ class Mutations:
         "Feature: add_new_products.",
         extensions=[guard("add_new_products", targets.input_site)],
     )
-    async def add_product(self, info: Ctx, input: AddProductInput) -> AddProductPayload:
+    async def add_product(
+        self, info: Ctx, input: Annotated[AddProductInput, INPUT]
+    ) -> AddProductPayload:
         ctx = info.context
         site_id = decode(input.site_id, "Site")
         instance, errors = await run_row(

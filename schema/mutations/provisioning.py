@@ -1,5 +1,7 @@
 """createScimToken and revokeScimToken (issue 17): the credentials of the SCIM endpoint."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -10,7 +12,7 @@ from resolvers import targets as find
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, run, run_row
 
 Ctx = Info[Context, None]
 
@@ -64,7 +66,7 @@ class Mutations:
         extensions=[guard("user_provisioning", targets.input_organization)],
     )
     async def create_scim_token(
-        self, info: Ctx, input: CreateScimTokenInput
+        self, info: Ctx, input: Annotated[CreateScimTokenInput, INPUT]
     ) -> CreateScimTokenPayload:
         ctx = info.context
         org_id = decode(input.organization_id, "Organization")
@@ -90,7 +92,7 @@ class Mutations:
         extensions=[guard("user_provisioning", targets.input_scim_token_organization)],
     )
     async def revoke_scim_token(
-        self, info: Ctx, input: RevokeScimTokenInput
+        self, info: Ctx, input: Annotated[RevokeScimTokenInput, INPUT]
     ) -> RevokeScimTokenPayload:
         ctx = info.context
         token = await find.visible_scim_token(ctx, decode(input.scim_token_id, "ScimToken"))

@@ -1,6 +1,7 @@
 """setAnonymousAccess (R-ACCESS-7), createApiKey and revokeApiKey (R-KEY-1)."""
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -14,7 +15,7 @@ from resolvers import targets as find
 from resolvers.context import Context
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import MutationInput, Payload, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, run, run_row
 
 Ctx = Info[Context, None]
 
@@ -24,9 +25,7 @@ class SetAnonymousAccessInput(MutationInput):
     product_instance_id: strawberry.ID = strawberry.field(
         description="A Confluence, Jira or Jira Service Management instance."
     )
-    enabled: bool = strawberry.field(
-        description="true: people who are not signed in may use it; false: they may not."
-    )
+    enabled: bool = strawberry.field(description="Let people who are not logged in in.")
 
 
 @strawberry.type(description="The result of setAnonymousAccess.")
@@ -45,8 +44,7 @@ class CreateApiKeyInput(MutationInput):
     read_only: bool = strawberry.field(default=False, description="The key may only read.")
     expires_at: datetime | None = strawberry.field(
         default=None,
-        description="When the key stops working, in the future; without a zone, UTC. Left out: "
-        "never.",
+        description="When the key stops working; without a zone, UTC.",
     )
 
 
@@ -89,7 +87,7 @@ class Mutations:
         extensions=[guard("configure_product_settings", targets.input_instance)],
     )
     async def set_anonymous_access(
-        self, info: Ctx, input: SetAnonymousAccessInput
+        self, info: Ctx, input: Annotated[SetAnonymousAccessInput, INPUT]
     ) -> SetAnonymousAccessPayload:
         ctx = info.context
         pk = decode(input.product_instance_id, "ProductInstance")
@@ -114,7 +112,9 @@ class Mutations:
         "once. Feature: update_api_keys.",
         extensions=[guard("update_api_keys", targets.input_organization)],
     )
-    async def create_api_key(self, info: Ctx, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+    async def create_api_key(
+        self, info: Ctx, input: Annotated[CreateApiKeyInput, INPUT]
+    ) -> CreateApiKeyPayload:
         ctx = info.context
         org_id = decode(input.organization_id, "Organization")
 
@@ -141,7 +141,9 @@ class Mutations:
         "revoke itself. Feature: update_api_keys.",
         extensions=[guard("update_api_keys", targets.input_api_key_organization)],
     )
-    async def revoke_api_key(self, info: Ctx, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
+    async def revoke_api_key(
+        self, info: Ctx, input: Annotated[RevokeApiKeyInput, INPUT]
+    ) -> RevokeApiKeyPayload:
         ctx = info.context
         key = await find.visible_api_key(ctx, decode(input.api_key_id, "ApiKey"))
         row, errors = await run_row(

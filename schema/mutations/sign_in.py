@@ -5,6 +5,7 @@ client address (portcullis/http/rate_limit.py), which bounds guessing; the code 
 """
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -12,7 +13,7 @@ from strawberry.types import Info
 from resolvers import sign_in
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, Problem
-from schema.mutations.common import UserError
+from schema.mutations.common import INPUT, UserError
 
 Ctx = Info[Context, None]
 
@@ -55,7 +56,7 @@ class Mutations:
         "token create --link`) for a personal token. Needs no credentials; each code works "
         "once and for minutes. Audited in each of the account's organizations."
     )
-    async def sign_in(self, info: Ctx, input: SignInInput) -> SignInPayload:
+    async def sign_in(self, info: Ctx, input: Annotated[SignInInput, INPUT]) -> SignInPayload:
         signed_in = await sign_in.redeem(input.code, info.context.request_id)
         if signed_in is None:
             return SignInPayload(errors=[UserError.of(REFUSED)])
