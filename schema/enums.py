@@ -54,7 +54,7 @@ described(
     "AccountType",
     "What kind of identity an account is.",
     {
-        AccountType.ATLASSIAN: "A person with a licensable account.",
+        AccountType.ATLASSIAN: "A person's own account.",
         AccountType.CUSTOMER: "A Jira Service Management portal-only customer: never given a "
         "product, directly or through a group (R-ACCESS-6).",
         AccountType.APP: "A bot acting for an app.",
@@ -67,10 +67,10 @@ described(
     "access and rights; the others keep their groups and roles (R-ACCESS-11).",
     {
         UserStatus.ACTIVE: "Uses the products and roles they hold.",
-        UserStatus.SUSPENDED: "Suspended by an admin (suspendUser) until restored "
-        "(restoreUser); holds no access meanwhile (R-ACCESS-11).",
-        UserStatus.DEACTIVATED: "Deactivated (by provisioning, SCIM); holds no access "
-        "(R-ACCESS-11).",
+        UserStatus.SUSPENDED: "Suspended (suspendUser, or SCIM `active: false`) until restored; "
+        "holds no access meanwhile (R-ACCESS-11).",
+        UserStatus.DEACTIVATED: "Deactivated: holds no access (R-ACCESS-11); restoreUser does not "
+        "bring them back.",
     },
 )
 described(
@@ -98,8 +98,8 @@ described(
     "Why a mutation that was allowed to run refused its change (UserError.code); nothing was "
     "changed.",
     {
-        ErrorCode.ALREADY_HAS_ACCESS: "The user or group already holds that product role: "
-        "change the role instead (R-ACCESS-4).",
+        ErrorCode.ALREADY_HAS_ACCESS: "The user or group already holds the product, or that role "
+        "of it: change the role instead (R-ACCESS-4).",
         ErrorCode.NO_SUCH_ACCESS: "The access or admin role to change or take away is not "
         "held, or is held only through another group: change that group instead.",
         ErrorCode.PORTAL_ONLY_CUSTOMER: "A portal-only customer gets no product and no admin "
@@ -111,12 +111,14 @@ described(
         ErrorCode.GROUPS_ONLY_IN_GOVERNMENT_CLOUD: "A government-cloud organization gives "
         "products only to provisioned groups, not to single users or email domains "
         "(R-ACCESS-8).",
-        ErrorCode.PROTECTED_GROUP: "The org-admins group cannot be deleted, renamed, given "
-        "products, left this way or made a default group (R-ROLE-15).",
+        ErrorCode.PROTECTED_GROUP: "The org-admins group follows the organization admin role: no "
+        "group mutation renames, deletes or gives it members, products or default-group status, "
+        "and its name is reserved (R-ROLE-15).",
         ErrorCode.ANONYMOUS_ACCESS_UNSUPPORTED: "Anonymous access exists only for Confluence, "
         "Jira and Jira Service Management (R-ACCESS-7).",
         ErrorCode.INVALID_ROLE_FOR_PRODUCT: "The product does not offer this product role.",
-        ErrorCode.DUPLICATE: "The name, domain, role or request already exists.",
+        ErrorCode.DUPLICATE: "It exists already: a name, an approved domain, an admin role held, "
+        "a pending request or a user of the directory.",
         ErrorCode.INVALID_INPUT: "The input breaks a rule of its own: `field` says where and "
         "`message` why (an unknown id in a list, a bad name, a status that does not allow it).",
         ErrorCode.INVALID_SIGN_IN_CODE: "The sign-in code is unknown, used or expired.",
@@ -158,7 +160,7 @@ described(
     {
         AccessRequestStatus.PENDING: "Waiting for an admin's decision.",
         AccessRequestStatus.APPROVED: "Approved by an admin, or at once for an email domain "
-        "approved without approval (R-ACCESS-10); the requester was given the product.",
+        "approved without approval (R-ACCESS-10).",
         AccessRequestStatus.DENIED: "Denied by an admin; the requester may ask again.",
     },
 )
