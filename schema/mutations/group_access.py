@@ -76,14 +76,14 @@ class SetDefaultGroupInput(MutationInput):
 @strawberry.type(description="The result of grantGroupProductAccess.")
 class GrantGroupProductAccessPayload(AccessChangePayload):
     groups: list[nodes.Group] | None = strawberry.field(
-        default=None, description="The groups, in the input's order; null when refused."
+        default=None, description="The groups the change was made to; null when refused."
     )
 
 
 @strawberry.type(description="The result of revokeGroupProductAccess.")
 class RevokeGroupProductAccessPayload(AccessChangePayload):
     groups: list[nodes.Group] | None = strawberry.field(
-        default=None, description="The groups, in the input's order; null when refused."
+        default=None, description="The groups the change was made to; null when refused."
     )
 
 

@@ -101,7 +101,8 @@ class DeleteGroupPayload(AccessChangePayload):
 class AddGroupMembersPayload(AccessChangePayload):
     group: nodes.Group | None = strawberry.field(
         default=None,
-        description="The group with its members as the change left them; null when refused.",
+        description="The group with its members after the change (unchanged after a dry run); null "
+        "when refused.",
     )
 
 
@@ -109,7 +110,8 @@ class AddGroupMembersPayload(AccessChangePayload):
 class RemoveGroupMembersPayload(AccessChangePayload):
     group: nodes.Group | None = strawberry.field(
         default=None,
-        description="The group with its members as the change left them; null when refused.",
+        description="The group with its members after the change (unchanged after a dry run); null "
+        "when refused.",
     )
 
 
