@@ -8,7 +8,8 @@ that moves one of them fails there, in one place, rather than deep inside a requ
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from graphql import GraphQLError, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
@@ -18,6 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestProtocol
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, Info
+from strawberry.types.enum import has_enum_definition
 
 # graphql-core's parser error past `max_tokens` (graphql/language/parser.py), which has no code.
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than \d+ tokens")
@@ -44,6 +46,17 @@ def requested_operation_name(run: ExecutionContext) -> str | None:
     `operation_name` falls back to the first operation's name."""
     name: str | None = run._provided_operation_name
     return name
+
+
+def describe_enum_values(enum: type[Enum], descriptions: Mapping[str, str]) -> None:
+    """A description for each value of an enum registered with strawberry.enum, by value name.
+    strawberry reads one only from strawberry.enum_value on the member itself, which an enum of
+    models/ or resolvers/ cannot carry; the values of its definition are set here instead, before
+    any schema is built from it."""
+    if not has_enum_definition(enum):
+        raise TypeError(f"{enum.__name__} is not registered with strawberry.enum")
+    for value in enum.__strawberry_definition__.values:
+        value.description = descriptions[value.name]
 
 
 def is_token_limit_error(error: GraphQLError) -> bool:

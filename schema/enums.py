@@ -4,7 +4,6 @@ from enum import Enum, StrEnum
 from typing import TypeVar
 
 import strawberry
-from strawberry.types.enum import has_enum_definition
 
 from models.enums import (
     AccessRequestStatus,
@@ -14,6 +13,7 @@ from models.enums import (
     Experience,
     UserStatus,
 )
+from portcullis.graphql_internals import describe_enum_values
 from resolvers.directory_search import UserOrderField
 from resolvers.effective_access import SourceKind
 from resolvers.errors import ErrorCode
@@ -27,12 +27,8 @@ def described(cls: type[E], name: str, description: str, values: dict[E, str]) -
     left out, or one the enum lacks, fails at import."""
     if set(values) != set(cls):
         raise ValueError(f"{name}: describe exactly {sorted(m.name for m in cls)}")
-    by_name = {member.name: text for member, text in values.items()}
     strawberry.enum(cls, name=name, description=description)
-    if not has_enum_definition(cls):
-        raise TypeError(f"{name} is not a strawberry enum")
-    for value in cls.__strawberry_definition__.values:
-        value.description = by_name[value.name]
+    describe_enum_values(cls, {member.name: text for member, text in values.items()})
 
 
 described(

@@ -1,12 +1,13 @@
 """Each door of portcullis/graphql_internals.py against the installed strawberry and graphql-core:
 an upgrade that moves a private name or rewords a message fails here, by name, first."""
 
+from enum import StrEnum
 from typing import Any
 
 import httpx
 import pytest
 import strawberry
-from graphql import GraphQLError, GraphQLSchema, GraphQLSyntaxError, parse
+from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema, GraphQLSyntaxError, parse
 from graphql.validation import validate
 from strawberry.extensions import SchemaExtension
 
@@ -107,3 +108,32 @@ async def test_a_field_shortcut_answers_in_place_of_graphql_core() -> None:
     result = await schema.execute("{ plain name }")
     assert result.errors is None
     assert result.data == {"plain": "short", "name": "name"}
+
+
+class Shade(StrEnum):
+    DARK = "DARK"
+    LIGHT = "LIGHT"
+
+
+def test_describe_enum_values_reaches_the_built_schema() -> None:
+    strawberry.enum(Shade, name="Shade")
+    internals.describe_enum_values(Shade, {"DARK": "No light.", "LIGHT": "Some light."})
+
+    @strawberry.type
+    class ShadeQuery:
+        shade: Shade = Shade.DARK
+
+    built = internals.core_schema(strawberry.Schema(query=ShadeQuery)).get_type("Shade")
+    assert isinstance(built, GraphQLEnumType)
+    assert {n: v.description for n, v in built.values.items()} == {
+        "DARK": "No light.",
+        "LIGHT": "Some light.",
+    }
+
+
+def test_describe_enum_values_refuses_an_enum_strawberry_does_not_know() -> None:
+    class Loose(StrEnum):
+        ONE = "ONE"
+
+    with pytest.raises(TypeError, match="Loose"):
+        internals.describe_enum_values(Loose, {"ONE": "One."})
