@@ -264,7 +264,8 @@ async def _audit(
     group: Group,
     action: str,
     rule: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
-    **change: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     await record(
         ctx,
@@ -273,12 +274,17 @@ async def _audit(
         target_type="Group",
         target_id=group.id,
         rule=rule,
-        **change,
+        before=before,
+        after=after,
     )
 
 
 async def _audit_instance(
-    ctx: Context, instance: ProductInstance, action: str, **change: dict[str, Any]
+    ctx: Context,
+    instance: ProductInstance,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     await record(
         ctx,
@@ -287,5 +293,6 @@ async def _audit_instance(
         target_type="ProductInstance",
         target_id=instance.id,
         rule=CONFIGURE_DEFAULT_GROUPS,
-        **change,
+        before=before,
+        after=after,
     )

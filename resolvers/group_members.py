@@ -107,7 +107,13 @@ async def _member_ids(group: Group, picked: Picked) -> set[int]:
     return {row["user_id"] for row in await query.values("user_id")}
 
 
-async def _audit(ctx: Context, group: Group, action: str, **change: dict[str, int]) -> None:
+async def _audit(
+    ctx: Context,
+    group: Group,
+    action: str,
+    before: dict[str, int] | None = None,
+    after: dict[str, int] | None = None,
+) -> None:
     await record(
         ctx,
         organization_id=group.organization_id,
@@ -115,5 +121,6 @@ async def _audit(ctx: Context, group: Group, action: str, **change: dict[str, in
         target_type="Group",
         target_id=group.id,
         rule=ADD_REMOVE_USERS_FROM_GROUP,
-        **change,
+        before=before,
+        after=after,
     )
