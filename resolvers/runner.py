@@ -70,7 +70,6 @@ async def run(
                 await receipt(result)
         return result
 
-    diff = None
     try:
         if dry_run:  # no receipt: a dry run applied nothing to replay
             with suppress(_Rehearsed):
@@ -83,7 +82,5 @@ async def run(
         return Outcome(None, refused.problems, watching.diff if watching else None)
     if dry_run:
         ctx.made = made
-    if watching is not None:
-        diff = watching.diff
     ctx.loaders.clear()  # the payload must show the state after the change
-    return Outcome(result, [], diff)
+    return Outcome(result, [], watching.diff if watching else None)
