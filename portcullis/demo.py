@@ -7,6 +7,8 @@ it again keeps the data and prints fresh tokens (tokens are shown once, stored h
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tortoise.transactions import in_transaction
+
 from models.credentials import ApiKey
 from models.directory import Account, OrgUser
 from models.enums import AccountType, ActorKind, AdminRole, Experience
@@ -32,8 +34,10 @@ async def load_demo(lifetime: timedelta | None) -> tuple[list[DemoToken], str]:
     """Create the demo data unless present; return personal tokens valid for `lifetime`
     (PORTCULLIS_TOKEN_LIFETIME) and an API key."""
     if not await Site.exists(name=DEMO_SITE):
-        await _build_acme()
-        await _build_globex()
+        # One transaction, as a mutation's (resolvers/runner.py): the resolvers open none.
+        async with in_transaction():
+            await _build_acme()
+            await _build_globex()
     tokens = []
     for email, holds in HOLDERS:
         account = await Account.get(email=email, owner_ref=0)

@@ -7,8 +7,6 @@ Every membership change is one audit event (R-AUDIT-1) in the mutation's transac
 
 from dataclasses import dataclass, replace
 
-from tortoise.transactions import in_transaction
-
 from models.directory import OrgUser
 from models.enums import AccountType
 from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
@@ -149,13 +147,12 @@ async def grant_product_access(
     if problem is not None:
         raise DomainError(problem)
     refuse_unlicensed(user.account.account_type, await _organization(ctx, instance), "userId")
-    async with in_transaction():
-        held = await holdings(user.id, instance.id)
-        if held and idempotent:
-            return user
-        if held:
-            raise _already_has(user, instance, held)
-        await join_default_group(ctx, user, instance, role)
+    held = await holdings(user.id, instance.id)
+    if held and idempotent:
+        return user
+    if held:
+        raise _already_has(user, instance, held)
+    await join_default_group(ctx, user, instance, role)
     return user
 
 
@@ -167,23 +164,22 @@ async def change_product_role(
     if problem is not None:
         raise DomainError(problem)
     refuse_unlicensed(user.account.account_type, await _organization(ctx, instance), "userId")
-    async with in_transaction():
-        held = await holdings(user.id, instance.id)
-        direct = [h for h in held if h.default_roles]
-        if not direct:
-            raise _no_direct_access(user, instance, held)
-        leaving = [h for h in direct if role not in h.default_roles]
-        if not leaving:
-            raise refuse(
-                ErrorCode.ALREADY_HAS_ACCESS,
-                f"{_email(user)} already has {product_name(instance)} as {role}.",
-                field="role",
-                rule="R-ACCESS-4",
-            )
-        if len(leaving) == len(direct):  # not yet in a default group of the new role
-            await join_default_group(ctx, user, instance, role)
-        for holding in leaving:
-            await _leave(ctx, user, instance, holding)
+    held = await holdings(user.id, instance.id)
+    direct = [h for h in held if h.default_roles]
+    if not direct:
+        raise _no_direct_access(user, instance, held)
+    leaving = [h for h in direct if role not in h.default_roles]
+    if not leaving:
+        raise refuse(
+            ErrorCode.ALREADY_HAS_ACCESS,
+            f"{_email(user)} already has {product_name(instance)} as {role}.",
+            field="role",
+            rule="R-ACCESS-4",
+        )
+    if len(leaving) == len(direct):  # not yet in a default group of the new role
+        await join_default_group(ctx, user, instance, role)
+    for holding in leaving:
+        await _leave(ctx, user, instance, holding)
     return user
 
 
@@ -192,24 +188,23 @@ async def revoke_product_access(
 ) -> list[Group]:
     """Remove every membership giving the product; returns the groups left. Those groups'
     other products go too, which each event's `before` records."""
-    async with in_transaction():
-        held = await holdings(user.id, instance.id)
-        protected = [h.group.name for h in held if h.group.protected]
-        if protected:
-            raise refuse(
-                ErrorCode.PROTECTED_GROUP,
-                f"{_email(user)} holds {product_name(instance)} through {protected[0]}, which "
-                "follows the organization admin role: change it with revokeAdminRole.",
-                field="userId",
-                rule="R-ROLE-4",
-            )
-        removed = [h.group for h in held if await _leave(ctx, user, instance, h)]
-        if not removed and not idempotent:
-            raise refuse(
-                ErrorCode.NO_SUCH_ACCESS,
-                f"{_email(user)} has no access to {product_name(instance)}.",
-                field="productInstanceId",
-            )
+    held = await holdings(user.id, instance.id)
+    protected = [h.group.name for h in held if h.group.protected]
+    if protected:
+        raise refuse(
+            ErrorCode.PROTECTED_GROUP,
+            f"{_email(user)} holds {product_name(instance)} through {protected[0]}, which "
+            "follows the organization admin role: change it with revokeAdminRole.",
+            field="userId",
+            rule="R-ROLE-4",
+        )
+    removed = [h.group for h in held if await _leave(ctx, user, instance, h)]
+    if not removed and not idempotent:
+        raise refuse(
+            ErrorCode.NO_SUCH_ACCESS,
+            f"{_email(user)} has no access to {product_name(instance)}.",
+            field="productInstanceId",
+        )
     return removed
 
 

@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from tortoise.transactions import in_transaction
-
 from models.directory import OrgUser
 from models.group import GroupMembership
 from resolvers.effective_access import EFFECTIVE, billable_count_sql, billable_roles
@@ -90,10 +88,6 @@ async def diff(before: Held, after: Held) -> AccessDiff:
     return AccessDiff(changes(after - before), changes(before - after), tuple(billable))
 
 
-class _Rehearsal(Exception):
-    """Raised at the end of a dry run so that its transaction rolls back."""
-
-
 Users = Callable[[], Awaitable[Sequence[int]]]
 
 
@@ -118,27 +112,17 @@ class Watch:
         return self.dry_run or self.wanted or self.check is not None
 
     async def measure(self, work: Callable[[], Awaitable[R]]) -> R:
-        async with in_transaction():
-            users = await self.affected()
-            before = await effective_of(users)
-            result = await work()
-            if self.joined is not None:
-                users = [*users, *await self.joined()]
-            self.diff = await diff(before, await effective_of(users))
-            if self.check is not None:
-                await self.check(self.diff)
+        """Run `work` between the two reads; called inside the mutation's transaction
+        (resolvers/runner.py), which a dry run then rolls back."""
+        users = await self.affected()
+        before = await effective_of(users)
+        result = await work()
+        if self.joined is not None:
+            users = [*users, *await self.joined()]
+        self.diff = await diff(before, await effective_of(users))
+        if self.check is not None:
+            await self.check(self.diff)
         return result
-
-    async def rehearse(self, work: Callable[[], Awaitable[R]]) -> R:
-        """Run the mutation and roll it back; domain refusals surface as in a real run."""
-        outcome: list[R] = []
-        try:
-            async with in_transaction():
-                outcome.append(await self.measure(work))
-                raise _Rehearsal()
-        except _Rehearsal:
-            pass
-        return outcome[0]
 
 
 def these(user_ids: Sequence[int | None]) -> Users:

@@ -11,8 +11,6 @@ account in at once: it joins the directory if needed and the product's default g
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
-
 from models.access_settings import AccessRequest, UserAccessSetting
 from models.directory import Account, OrgUser
 from models.enums import AccessRequestStatus, UserStatus
@@ -122,21 +120,20 @@ async def request_product_access(ctx: Context, found: Requestable) -> AccessRequ
     field = "productInstanceId"
     access.refuse_unlicensed(found.account.account_type, found.organization, field)
     automatic = found.setting is not None and not found.setting.requires_approval
-    async with in_transaction():
-        # One requester's requests are serialized on PostgreSQL (SQLite has one writer), so two
-        # racing requests cannot both find no pending one.
-        await Account.select_for_update().get(id=found.account.id)
-        held = await held_paths(found.user.id, found.instance.id) if found.user else []
-        if held:
-            raise await _already_has(found.instance, held)
-        if await AccessRequest.exists(
-            product_instance_id=found.instance.id,
-            account_id=found.account.id,
-            status=AccessRequestStatus.PENDING,
-        ):
-            raise _pending(found.instance)
-        request = await _create(ctx, found, automatic)
-        admitted = await _admit(ctx, request, "R-ACCESS-10", field) if automatic else None
+    # One requester's requests are serialized on PostgreSQL (SQLite has one writer), so two
+    # racing requests cannot both find no pending one.
+    await Account.select_for_update().get(id=found.account.id)
+    held = await held_paths(found.user.id, found.instance.id) if found.user else []
+    if held:
+        raise await _already_has(found.instance, held)
+    if await AccessRequest.exists(
+        product_instance_id=found.instance.id,
+        account_id=found.account.id,
+        status=AccessRequestStatus.PENDING,
+    ):
+        raise _pending(found.instance)
+    request = await _create(ctx, found, automatic)
+    admitted = await _admit(ctx, request, "R-ACCESS-10", field) if automatic else None
     if admitted is not None and found.user is None:  # just joined: reads as a member from now
         ctx.principal_changed(
             joined(ctx.require_principal(), admitted.organization_id, admitted.id)
@@ -150,17 +147,15 @@ async def approve_access_request(ctx: Context, request: AccessRequest) -> Access
     organization = await Organization.get(id=request.organization_id)
     account = await Account.get(id=request.account_id)
     access.refuse_unlicensed(account.account_type, organization, "requestId")
-    async with in_transaction():
-        decider = ctx.require_principal().user_id_in(request.organization_id)
-        await _decide(ctx, request, AccessRequestStatus.APPROVED, decider)
-        await _admit(ctx, request, APPROVE_DENY_ACCESS_REQUESTS, "requestId")
+    decider = ctx.require_principal().user_id_in(request.organization_id)
+    await _decide(ctx, request, AccessRequestStatus.APPROVED, decider)
+    await _admit(ctx, request, APPROVE_DENY_ACCESS_REQUESTS, "requestId")
     return await AccessRequest.get(id=request.id)
 
 
 async def deny_access_request(ctx: Context, request: AccessRequest) -> AccessRequest:
-    async with in_transaction():
-        decider = ctx.require_principal().user_id_in(request.organization_id)
-        await _decide(ctx, request, AccessRequestStatus.DENIED, decider)
+    decider = ctx.require_principal().user_id_in(request.organization_id)
+    await _decide(ctx, request, AccessRequestStatus.DENIED, decider)
     return await AccessRequest.get(id=request.id)
 
 

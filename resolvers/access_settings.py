@@ -12,8 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from models.access_settings import UserAccessSetting
 from models.directory import Account
 from models.enums import AccountType
@@ -65,15 +63,14 @@ async def update_user_access_settings(
     changed, no audit event."""
     _refuse_government_cloud(organization)
     cleaned = clean_domains(wanted)
-    async with in_transaction():
-        # Serializes updates of one product instance on PostgreSQL (SQLite has one writer).
-        await ProductInstance.select_for_update().get(id=instance.id)
-        current = await _settings(instance.id)
-        before = {s.domain: s.requires_approval for s in current}
-        if before == cleaned:
-            return InstanceSettings(instance, current)  # no change: nothing to record
-        await _apply(instance, current, cleaned)
-        await _record_update(ctx, instance, before, cleaned)
+    # Serializes updates of one product instance on PostgreSQL (SQLite has one writer).
+    await ProductInstance.select_for_update().get(id=instance.id)
+    current = await _settings(instance.id)
+    before = {s.domain: s.requires_approval for s in current}
+    if before == cleaned:
+        return InstanceSettings(instance, current)  # no change: nothing to record
+    await _apply(instance, current, cleaned)
+    await _record_update(ctx, instance, before, cleaned)
     return await instance_settings(instance.id)
 
 

@@ -42,17 +42,20 @@ async def assign_admin_role(
     if refused is not None:  # R-REACH-2: the matrix rows make *another* user an admin
         raise Forbidden(refused.reason, rule=refused.rule)
     _check_assignable(user)
-    async with in_transaction():
-        if await _held(user, role, scope_id) is not None:
-            raise _duplicate(role)
-        try:
+    if await _held(user, role, scope_id) is not None:
+        raise _duplicate(role)
+    try:
+        # A savepoint: the check below reads on after a failed write, which PostgreSQL allows
+        # only once the transaction is back at a savepoint, and which must not see the rows
+        # this attempt wrote before it failed.
+        async with in_transaction():
             await assign_role(ctx, user, role, scope_id, MAKE_ROLE_FEATURE[role].value)
-        except IntegrityError:
-            # DUPLICATE only when a racing request committed the same assignment; any other
-            # failed write (its audit event, org-admins) is not the client's to fix.
-            if await _held(user, role, scope_id) is None:
-                raise
-            raise _duplicate(role) from None
+    except IntegrityError:
+        # DUPLICATE only when a racing request committed the same assignment; any other
+        # failed write (its audit event, org-admins) is not the client's to fix.
+        if await _held(user, role, scope_id) is None:
+            raise
+        raise _duplicate(role) from None
     return user
 
 
@@ -60,28 +63,27 @@ async def revoke_admin_role(
     ctx: Context, user: OrgUser, role: AdminRole, scope: ScopeRef | None
 ) -> OrgUser:
     scope_id = await _checked_scope(ctx, user, role, scope)
-    async with in_transaction():
-        if role is AdminRole.ORG_ADMIN:
-            await keep_an_active_org_admin(user.organization_id, user.id)
-        assignment = await _held(user, role, scope_id)
-        if assignment is None:
-            raise refuse(
-                ErrorCode.NO_SUCH_ACCESS,
-                f"The user does not hold the {role.value} role on that scope.",
-                field="role",
-            )
-        await assignment.delete()
-        await record(
-            ctx,
-            organization_id=user.organization_id,
-            action="admin_role.revoke",
-            target_type="User",
-            target_id=user.id,
-            rule=MAKE_ROLE_FEATURE[role].value,
-            before=describe_role(role, scope_id),
+    if role is AdminRole.ORG_ADMIN:
+        await keep_an_active_org_admin(user.organization_id, user.id)
+    assignment = await _held(user, role, scope_id)
+    if assignment is None:
+        raise refuse(
+            ErrorCode.NO_SUCH_ACCESS,
+            f"The user does not hold the {role.value} role on that scope.",
+            field="role",
         )
-        if role is AdminRole.ORG_ADMIN:
-            await _leave_org_admins(ctx, user, MAKE_ROLE_FEATURE[role].value)
+    await assignment.delete()
+    await record(
+        ctx,
+        organization_id=user.organization_id,
+        action="admin_role.revoke",
+        target_type="User",
+        target_id=user.id,
+        rule=MAKE_ROLE_FEATURE[role].value,
+        before=describe_role(role, scope_id),
+    )
+    if role is AdminRole.ORG_ADMIN:
+        await _leave_org_admins(ctx, user, MAKE_ROLE_FEATURE[role].value)
     return user
 
 
@@ -90,26 +92,25 @@ async def assign_role(
 ) -> RoleAssignment:
     """Record the assignment; an organization admin also joins `org-admins` (R-ROLE-1)."""
     kind = ROLE_SCOPE_KIND[role]
-    async with in_transaction():
-        assignment = await RoleAssignment.create(
-            organization_id=user.organization_id,
-            user=user,
-            role=role,
-            site_id=scope_id if kind is ScopeKind.SITE else None,
-            product_instance_id=scope_id if kind is ScopeKind.PRODUCT_INSTANCE else None,
-            scope_ref=scope_id,
-        )
-        await record(
-            ctx,
-            organization_id=user.organization_id,
-            action="admin_role.assign",
-            target_type="User",
-            target_id=user.id,
-            rule=rule,
-            after=describe_role(role, scope_id),
-        )
-        if role is AdminRole.ORG_ADMIN:
-            await _join_org_admins(ctx, user, rule)
+    assignment = await RoleAssignment.create(
+        organization_id=user.organization_id,
+        user=user,
+        role=role,
+        site_id=scope_id if kind is ScopeKind.SITE else None,
+        product_instance_id=scope_id if kind is ScopeKind.PRODUCT_INSTANCE else None,
+        scope_ref=scope_id,
+    )
+    await record(
+        ctx,
+        organization_id=user.organization_id,
+        action="admin_role.assign",
+        target_type="User",
+        target_id=user.id,
+        rule=rule,
+        after=describe_role(role, scope_id),
+    )
+    if role is AdminRole.ORG_ADMIN:
+        await _join_org_admins(ctx, user, rule)
     return assignment
 
 

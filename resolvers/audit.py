@@ -10,6 +10,7 @@ from models.enums import ActorKind
 from models.provisioning import ScimToken
 from permissions.errors import BadUserInput
 from permissions.matrix import TargetKind
+from permissions.principal import Actor
 from resolvers.context import Context
 from resolvers.pages import Filter, filter_text
 
@@ -34,8 +35,11 @@ async def record(
     rule: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    actor: Actor | None = None,
 ) -> None:
-    actor = ctx.require_principal().actor
+    """Write one event in the mutation's transaction (resolvers/runner.py). The actor is the
+    principal's, unless named: signIn's is the account signing in, not yet a principal."""
+    actor = actor or ctx.require_principal().actor
     await AuditEvent.create(
         organization_id=organization_id,
         actor_kind=actor.kind,

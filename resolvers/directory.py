@@ -29,8 +29,7 @@ async def create_account(
     """An account of its own (the CLI's `user create`): one per email, in the compared form."""
     email = clean_email(email)
     name = clean_name(display_name, "displayName")
-    async with in_transaction():
-        account, created = await _get_or_create(email, None, account_type, name)
+    account, created = await _get_or_create(email, None, account_type, name)
     if not created:
         raise refuse(ErrorCode.DUPLICATE, f"An account with email {email} exists.", field="email")
     return account
@@ -56,25 +55,24 @@ async def invite_user(
     email = clean_email(email)
     name = None if display_name is None else clean_name(display_name, "displayName")
     instances = await _check_grants(ctx, organization, account_type, grants)
-    async with in_transaction():
-        # One invite into a directory at a time (a row lock on PostgreSQL, the single writer on
-        # SQLite): an email is in a directory once, whatever account it names.
-        await Organization.select_for_update().filter(id=organization.id).first()
-        account = await _account_for(organization, email, account_type)
-        await _refuse_present(organization, account)
-        user = await add_to_directory(organization, account, display_name=name)
-        await record(
-            ctx,
-            organization_id=organization.id,
-            action="user.invite",
-            target_type="User",
-            target_id=user.id,
-            rule="R-ACCESS-2",
-            after={"email": email, "accountType": account_type.value, "displayName": name},
-        )
-        for index, (grant, instance) in enumerate(zip(grants, instances, strict=True)):
-            where = f"productAccess.{index}.role"
-            await access.join_default_group(ctx, user, instance, grant.role, where)
+    # One invite into a directory at a time (a row lock on PostgreSQL, the single writer on
+    # SQLite): an email is in a directory once, whatever account it names.
+    await Organization.select_for_update().filter(id=organization.id).first()
+    account = await _account_for(organization, email, account_type)
+    await _refuse_present(organization, account)
+    user = await add_to_directory(organization, account, display_name=name)
+    await record(
+        ctx,
+        organization_id=organization.id,
+        action="user.invite",
+        target_type="User",
+        target_id=user.id,
+        rule="R-ACCESS-2",
+        after={"email": email, "accountType": account_type.value, "displayName": name},
+    )
+    for index, (grant, instance) in enumerate(zip(grants, instances, strict=True)):
+        where = f"productAccess.{index}.role"
+        await access.join_default_group(ctx, user, instance, grant.role, where)
     return user
 
 

@@ -11,8 +11,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from models.enums import AccountType, Experience
 from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.product import ProductInstance
@@ -50,14 +48,13 @@ async def grant_group_product_access(
     )
     wanted = product_roles(instance, roles)
     await _check_places(ctx, picked, instance)
-    async with in_transaction():
-        locked = await _lock(instance, picked)
-        await _refuse_grants(picked, instance, wanted)
-        for _, group in picked:
-            for role in wanted:
-                await GroupProductRole.create(group=group, product_instance=instance, role=role)
-                after = {"productInstanceId": instance.id, "role": role}
-                await _audit(ctx, group, "group.product_role_grant", after=after)
+    locked = await _lock(instance, picked)
+    await _refuse_grants(picked, instance, wanted)
+    for _, group in picked:
+        for role in wanted:
+            await GroupProductRole.create(group=group, product_instance=instance, role=role)
+            after = {"productInstanceId": instance.id, "role": role}
+            await _audit(ctx, group, "group.product_role_grant", after=after)
     return [locked[group.id] for _, group in picked]
 
 
@@ -68,16 +65,15 @@ async def revoke_group_product_access(
     picked = pick(groups)
     wanted = None if roles is None else product_roles(instance, roles)
     await _check_places(ctx, picked, instance)
-    async with in_transaction():
-        locked = await _lock(instance, picked)
-        for group_id, held in (await _revocations(picked, instance, wanted)).items():
-            for role in held:
-                rows = GroupProductRole.filter(
-                    group_id=group_id, product_instance_id=instance.id, role=role
-                )
-                await rows.delete()
-                before = {"productInstanceId": instance.id, "role": role}
-                await _audit(ctx, locked[group_id], "group.product_role_revoke", before=before)
+    locked = await _lock(instance, picked)
+    for group_id, held in (await _revocations(picked, instance, wanted)).items():
+        for role in held:
+            rows = GroupProductRole.filter(
+                group_id=group_id, product_instance_id=instance.id, role=role
+            )
+            await rows.delete()
+            before = {"productInstanceId": instance.id, "role": role}
+            await _audit(ctx, locked[group_id], "group.product_role_revoke", before=before)
     return [locked[group.id] for _, group in picked]
 
 
@@ -90,12 +86,11 @@ async def set_default_group(
         await refuse_protected(ctx, [(group, GroupChange.DEFAULT_GROUP, "groupId")])
     product_roles(instance, [role], field="role")
     await _check_places(ctx, [(0, group)], instance, field="groupId")
-    async with in_transaction():
-        locked = (await _lock(instance, [(0, group)]))[group.id]
-        if enabled:
-            await _make_default(ctx, instance, locked, role)
-        else:
-            await _unmake_default(ctx, instance, locked, role)
+    locked = (await _lock(instance, [(0, group)]))[group.id]
+    if enabled:
+        await _make_default(ctx, instance, locked, role)
+    else:
+        await _unmake_default(ctx, instance, locked, role)
     return instance
 
 
@@ -264,7 +259,8 @@ async def _audit(
     group: Group,
     action: str,
     rule: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
-    **change: dict[str, Any],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     await record(
         ctx,
@@ -273,12 +269,17 @@ async def _audit(
         target_type="Group",
         target_id=group.id,
         rule=rule,
-        **change,
+        before=before,
+        after=after,
     )
 
 
 async def _audit_instance(
-    ctx: Context, instance: ProductInstance, action: str, **change: dict[str, Any]
+    ctx: Context,
+    instance: ProductInstance,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     await record(
         ctx,
@@ -287,5 +288,6 @@ async def _audit_instance(
         target_type="ProductInstance",
         target_id=instance.id,
         rule=CONFIGURE_DEFAULT_GROUPS,
-        **change,
+        before=before,
+        after=after,
     )

@@ -9,8 +9,6 @@ writes no audit event.
 import asyncio
 from collections.abc import Sequence
 
-from tortoise.transactions import in_transaction
-
 from models.directory import OrgUser
 from models.enums import AccountType
 from models.group import Group, GroupMembership, GroupProductRole
@@ -31,31 +29,29 @@ Picked = list[tuple[int, OrgUser]]
 async def add_group_members(ctx: Context, group: Group, user_ids: Sequence[int | None]) -> Group:
     await refuse_protected(ctx, [(group, GroupChange.MEMBERS, "groupId")])
     picked = await _directory_users(ctx, group, user_ids)
-    async with in_transaction():
-        (locked,) = await lock_groups([group.id])
-        await _refuse_customers(locked, picked)
-        present = await _member_ids(locked, picked)
-        for _, user in picked:
-            if user.id in present:
-                continue
-            present.add(user.id)
-            await GroupMembership.create(group_id=locked.id, user_id=user.id)
-            await _audit(ctx, locked, "group.member_add", after={"userId": user.id})
+    (locked,) = await lock_groups([group.id])
+    await _refuse_customers(locked, picked)
+    present = await _member_ids(locked, picked)
+    for _, user in picked:
+        if user.id in present:
+            continue
+        present.add(user.id)
+        await GroupMembership.create(group_id=locked.id, user_id=user.id)
+        await _audit(ctx, locked, "group.member_add", after={"userId": user.id})
     return locked
 
 
 async def remove_group_members(ctx: Context, group: Group, user_ids: Sequence[int | None]) -> Group:
     await refuse_protected(ctx, [(group, GroupChange.MEMBERS, "groupId")])
     picked = await _directory_users(ctx, group, user_ids)
-    async with in_transaction():
-        (locked,) = await lock_groups([group.id])
-        present = await _member_ids(locked, picked)
-        for _, user in picked:
-            if user.id not in present:
-                continue
-            present.discard(user.id)
-            await GroupMembership.filter(group_id=locked.id, user_id=user.id).delete()
-            await _audit(ctx, locked, "group.member_remove", before={"userId": user.id})
+    (locked,) = await lock_groups([group.id])
+    present = await _member_ids(locked, picked)
+    for _, user in picked:
+        if user.id not in present:
+            continue
+        present.discard(user.id)
+        await GroupMembership.filter(group_id=locked.id, user_id=user.id).delete()
+        await _audit(ctx, locked, "group.member_remove", before={"userId": user.id})
     return locked
 
 
@@ -107,7 +103,13 @@ async def _member_ids(group: Group, picked: Picked) -> set[int]:
     return {row["user_id"] for row in await query.values("user_id")}
 
 
-async def _audit(ctx: Context, group: Group, action: str, **change: dict[str, int]) -> None:
+async def _audit(
+    ctx: Context,
+    group: Group,
+    action: str,
+    before: dict[str, int] | None = None,
+    after: dict[str, int] | None = None,
+) -> None:
     await record(
         ctx,
         organization_id=group.organization_id,
@@ -115,5 +117,6 @@ async def _audit(ctx: Context, group: Group, action: str, **change: dict[str, in
         target_type="Group",
         target_id=group.id,
         rule=ADD_REMOVE_USERS_FROM_GROUP,
-        **change,
+        before=before,
+        after=after,
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.directory import OrgUser
 from models.enums import Experience
@@ -51,28 +50,27 @@ async def create_group(
     named, description = group_name(name), group_description(description)
     await _check_scope(ctx, organization, site_id)
     scope_ref = site_id or 0
-    async with in_transaction():
-        await _ensure_unique(organization.id, scope_ref, named)
-        try:
-            group = await Group.create(
-                organization=organization,
-                site_id=site_id,
-                scope_ref=scope_ref,
-                name=named.shown,
-                name_key=named.key,
-                description=description,
-            )
-        except IntegrityError:  # the same name, created by a concurrent request
-            raise _duplicate(named.shown) from None
-        await record(
-            ctx,
-            organization_id=organization.id,
-            action="group.create",
-            target_type="Group",
-            target_id=group.id,
-            rule=CREATE_OR_MODIFY_GROUP,
-            after={"name": named.shown, "description": description, "siteId": site_id},
+    await _ensure_unique(organization.id, scope_ref, named)
+    try:
+        group = await Group.create(
+            organization=organization,
+            site_id=site_id,
+            scope_ref=scope_ref,
+            name=named.shown,
+            name_key=named.key,
+            description=description,
         )
+    except IntegrityError:  # the same name, created by a concurrent request
+        raise _duplicate(named.shown) from None
+    await record(
+        ctx,
+        organization_id=organization.id,
+        action="group.create",
+        target_type="Group",
+        target_id=group.id,
+        rule=CREATE_OR_MODIFY_GROUP,
+        after={"name": named.shown, "description": description, "siteId": site_id},
+    )
     return group
 
 
@@ -161,32 +159,31 @@ async def update_group(
         changes["name"] = named.shown
     if description is not None:
         changes["description"] = group_description(description)
-    async with in_transaction():
-        (locked,) = await lock_groups([group.id])
-        before = {key: getattr(locked, key) for key in changes}
-        changed = {key: value for key, value in changes.items() if before[key] != value}
-        await refuse_protected(
-            ctx,
-            [
-                (locked, GroupChange.RENAME if key == "name" else GroupChange.DESCRIBE, key)
-                for key in changed
-            ],
-        )
-        if not changed:
-            return locked
-        if named is not None and "name" in changed:
-            await _ensure_unique(locked.organization_id, locked.scope_ref, named, group.id)
-        await _save(locked, changed, named)
-        await record(
-            ctx,
-            organization_id=locked.organization_id,
-            action="group.update",
-            target_type="Group",
-            target_id=locked.id,
-            rule=CREATE_OR_MODIFY_GROUP,
-            before={key: before[key] for key in changed},
-            after=changed,
-        )
+    (locked,) = await lock_groups([group.id])
+    before = {key: getattr(locked, key) for key in changes}
+    changed = {key: value for key, value in changes.items() if before[key] != value}
+    await refuse_protected(
+        ctx,
+        [
+            (locked, GroupChange.RENAME if key == "name" else GroupChange.DESCRIBE, key)
+            for key in changed
+        ],
+    )
+    if not changed:
+        return locked
+    if named is not None and "name" in changed:
+        await _ensure_unique(locked.organization_id, locked.scope_ref, named, group.id)
+    await _save(locked, changed, named)
+    await record(
+        ctx,
+        organization_id=locked.organization_id,
+        action="group.update",
+        target_type="Group",
+        target_id=locked.id,
+        rule=CREATE_OR_MODIFY_GROUP,
+        before={key: before[key] for key in changed},
+        after=changed,
+    )
     return locked
 
 
@@ -208,22 +205,21 @@ async def delete_group(ctx: Context, group: Group) -> int:
     audit event lists what went with it. Refused for org-admins and for the last default group
     of a product role (R-ROLE-15, R-ACCESS-3)."""
     await refuse_protected(ctx, [(group, GroupChange.DELETE, "groupId")])
-    async with in_transaction():
-        defaults = await DefaultGroup.filter(group_id=group.id)
-        instances = await lock_instances({d.product_instance_id for d in defaults})
-        (locked,) = await lock_groups([group.id])
-        await _refuse_last_default(locked, instances)
-        before = await _contents(locked)
-        await locked.delete()
-        await record(
-            ctx,
-            organization_id=locked.organization_id,
-            action="group.delete",
-            target_type="Group",
-            target_id=locked.id,
-            rule=CREATE_OR_MODIFY_GROUP,
-            before=before,
-        )
+    defaults = await DefaultGroup.filter(group_id=group.id)
+    instances = await lock_instances({d.product_instance_id for d in defaults})
+    (locked,) = await lock_groups([group.id])
+    await _refuse_last_default(locked, instances)
+    before = await _contents(locked)
+    await locked.delete()
+    await record(
+        ctx,
+        organization_id=locked.organization_id,
+        action="group.delete",
+        target_type="Group",
+        target_id=locked.id,
+        rule=CREATE_OR_MODIFY_GROUP,
+        before=before,
+    )
     return group.id
 
 
@@ -276,33 +272,31 @@ def _grant(row: GroupProductRole | DefaultGroup) -> dict[str, Any]:
 async def add_members(ctx: Context, group: Group, users: list[OrgUser]) -> None:
     """Join users to a group, one audit event per new member; existing members are left as
     they are. The addGroupMembers mutation checks its rules before calling this."""
-    async with in_transaction():
-        for user in users:
-            _, created = await GroupMembership.get_or_create(group=group, user=user)
-            if created:
-                await record(
-                    ctx,
-                    organization_id=group.organization_id,
-                    action="group.member_add",
-                    target_type="Group",
-                    target_id=group.id,
-                    rule=ADD_REMOVE_USERS_FROM_GROUP,
-                    after={"userId": user.id},
-                )
+    for user in users:
+        _, created = await GroupMembership.get_or_create(group=group, user=user)
+        if created:
+            await record(
+                ctx,
+                organization_id=group.organization_id,
+                action="group.member_add",
+                target_type="Group",
+                target_id=group.id,
+                rule=ADD_REMOVE_USERS_FROM_GROUP,
+                after={"userId": user.id},
+            )
 
 
 async def grant_group_role(
     ctx: Context, group: Group, instance: ProductInstance, role: str, rule: str
 ) -> GroupProductRole:
-    async with in_transaction():
-        grant = await GroupProductRole.create(group=group, product_instance=instance, role=role)
-        await record(
-            ctx,
-            organization_id=group.organization_id,
-            action="group.product_role_grant",
-            target_type="Group",
-            target_id=group.id,
-            rule=rule,
-            after={"productInstanceId": instance.id, "role": role},
-        )
+    grant = await GroupProductRole.create(group=group, product_instance=instance, role=role)
+    await record(
+        ctx,
+        organization_id=group.organization_id,
+        action="group.product_role_grant",
+        target_type="Group",
+        target_id=group.id,
+        rule=rule,
+        after={"productInstanceId": instance.id, "role": role},
+    )
     return grant

@@ -2,8 +2,6 @@
 removeUserFromOrganization. None may leave the organization without an active organization
 admin (R-ROLE-3)."""
 
-from tortoise.transactions import in_transaction
-
 from models.admin_role import RoleAssignment
 from models.directory import OrgUser
 from models.enums import AccountType, UserStatus
@@ -28,37 +26,34 @@ def status_feature(account_type: AccountType) -> FeatureId:
 
 async def suspend_user(ctx: Context, user: OrgUser) -> OrgUser:
     """The user keeps their groups and roles but holds no access or rights (R-ACCESS-11)."""
-    async with in_transaction():
-        await keep_an_active_org_admin(user.organization_id, user.id)
-        await _change_status(ctx, user, UserStatus.ACTIVE, UserStatus.SUSPENDED, "user.suspend")
+    await keep_an_active_org_admin(user.organization_id, user.id)
+    await _change_status(ctx, user, UserStatus.ACTIVE, UserStatus.SUSPENDED, "user.suspend")
     return user
 
 
 async def restore_user(ctx: Context, user: OrgUser) -> OrgUser:
-    async with in_transaction():
-        await _change_status(ctx, user, UserStatus.SUSPENDED, UserStatus.ACTIVE, "user.restore")
+    await _change_status(ctx, user, UserStatus.SUSPENDED, UserStatus.ACTIVE, "user.restore")
     return user
 
 
 async def remove_user(ctx: Context, user: OrgUser) -> int:
     """Delete the directory entry; its group memberships and admin roles go with it (foreign
     keys cascade) and are listed in the audit event's `before`."""
-    async with in_transaction():
-        await keep_an_active_org_admin(user.organization_id, user.id)
-        current = await OrgUser.get_or_none(id=user.id)
-        if current is None:
-            raise NotFound("No such user.")  # removed by a request that committed first
-        before = await _membership_of(user, current.status)
-        await current.delete()
-        await record(
-            ctx,
-            organization_id=user.organization_id,
-            action="user.remove",
-            target_type="User",
-            target_id=user.id,
-            rule=REMOVE_FEATURE.value,
-            before=before,
-        )
+    await keep_an_active_org_admin(user.organization_id, user.id)
+    current = await OrgUser.get_or_none(id=user.id)
+    if current is None:
+        raise NotFound("No such user.")  # removed by a request that committed first
+    before = await _membership_of(user, current.status)
+    await current.delete()
+    await record(
+        ctx,
+        organization_id=user.organization_id,
+        action="user.remove",
+        target_type="User",
+        target_id=user.id,
+        rule=REMOVE_FEATURE.value,
+        before=before,
+    )
     return user.id
 
 

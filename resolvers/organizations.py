@@ -40,61 +40,60 @@ async def create_organization(
             rule="R-ACCESS-6",
         )
     name = clean_name(name, "name")
-    async with in_transaction():
-        org = await Organization.create(
-            name=name, experience=experience, government_cloud=government_cloud
-        )
-        creator = await Account.get(id=principal.account_id)
-        user = await add_to_directory(org, creator)
-        role = await RoleAssignment.create(
-            organization=org, user=user, role=AdminRole.ORG_ADMIN, scope_ref=org.id
-        )
-        admins = await Group.create(
-            organization=org,
-            scope_ref=0,
-            name=ORG_ADMINS_GROUP,
-            name_key=name_key(ORG_ADMINS_GROUP),
-            description="Organization admins (protected, R-ROLE-15).",
-            protected=True,
-        )
-        await GroupMembership.create(group=admins, user=user)
-        after = {"name": name, "experience": experience.value, "governmentCloud": government_cloud}
-        await record(
-            ctx,
-            organization_id=org.id,
-            action="organization.create",
-            target_type="Organization",
-            target_id=org.id,
-            rule="R-ROLE-1",
-            after=after,
-        )
-        await record(
-            ctx,
-            organization_id=org.id,
-            action="admin_role.assign",
-            target_type="User",
-            target_id=user.id,
-            rule="R-ROLE-1",
-            after={"role": role.role.value, "scope": f"Organization:{org.id}"},
-        )
-        await record(
-            ctx,
-            organization_id=org.id,
-            action="group.create",
-            target_type="Group",
-            target_id=admins.id,
-            rule="R-ROLE-1",
-            after={"name": admins.name},
-        )
-        await record(
-            ctx,
-            organization_id=org.id,
-            action="group.member_add",
-            target_type="Group",
-            target_id=admins.id,
-            rule="R-ROLE-1",
-            after={"userId": user.id},
-        )
+    org = await Organization.create(
+        name=name, experience=experience, government_cloud=government_cloud
+    )
+    creator = await Account.get(id=principal.account_id)
+    user = await add_to_directory(org, creator)
+    role = await RoleAssignment.create(
+        organization=org, user=user, role=AdminRole.ORG_ADMIN, scope_ref=org.id
+    )
+    admins = await Group.create(
+        organization=org,
+        scope_ref=0,
+        name=ORG_ADMINS_GROUP,
+        name_key=name_key(ORG_ADMINS_GROUP),
+        description="Organization admins (protected, R-ROLE-15).",
+        protected=True,
+    )
+    await GroupMembership.create(group=admins, user=user)
+    after = {"name": name, "experience": experience.value, "governmentCloud": government_cloud}
+    await record(
+        ctx,
+        organization_id=org.id,
+        action="organization.create",
+        target_type="Organization",
+        target_id=org.id,
+        rule="R-ROLE-1",
+        after=after,
+    )
+    await record(
+        ctx,
+        organization_id=org.id,
+        action="admin_role.assign",
+        target_type="User",
+        target_id=user.id,
+        rule="R-ROLE-1",
+        after={"role": role.role.value, "scope": f"Organization:{org.id}"},
+    )
+    await record(
+        ctx,
+        organization_id=org.id,
+        action="group.create",
+        target_type="Group",
+        target_id=admins.id,
+        rule="R-ROLE-1",
+        after={"name": admins.name},
+    )
+    await record(
+        ctx,
+        organization_id=org.id,
+        action="group.member_add",
+        target_type="Group",
+        target_id=admins.id,
+        rule="R-ROLE-1",
+        after={"userId": user.id},
+    )
     ctx.principal_changed(
         joined(principal, org.id, user.id, Assignment(org.id, AdminRole.ORG_ADMIN, org.id))
     )
@@ -103,24 +102,21 @@ async def create_organization(
 
 async def create_site(ctx: Context, organization_id: int, name: str) -> Site:
     host = clean_host(name)
-    async with in_transaction():
-        if await Site.exists(name=host):
-            raise refuse(ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name")
-        try:
-            site = await Site.create(organization_id=organization_id, name=host)
-        except IntegrityError:
-            raise refuse(
-                ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name"
-            ) from None
-        await record(
-            ctx,
-            organization_id=organization_id,
-            action="site.create",
-            target_type="Site",
-            target_id=site.id,
-            rule=ADD_NEW_PRODUCTS,
-            after={"name": host},
-        )
+    if await Site.exists(name=host):
+        raise refuse(ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name")
+    try:
+        site = await Site.create(organization_id=organization_id, name=host)
+    except IntegrityError:
+        raise refuse(ErrorCode.DUPLICATE, f"A site named '{host}' exists.", field="name") from None
+    await record(
+        ctx,
+        organization_id=organization_id,
+        action="site.create",
+        target_type="Site",
+        target_id=site.id,
+        rule=ADD_NEW_PRODUCTS,
+        after={"name": host},
+    )
     return site
 
 
@@ -138,26 +134,25 @@ async def add_product(ctx: Context, site_id: int, product_key: str) -> ProductIn
     org = await ctx.loaders.organization.load(site.organization_id) if site else None
     if site is None or org is None:
         raise NotFound("No such site.")
-    async with in_transaction():
-        if await ProductInstance.exists(site_id=site.id, product_id=product.key):
-            raise refuse(
-                ErrorCode.DUPLICATE,
-                f"{product.name} is already on {site.name}.",
-                field="productKey",
-            )
-        instance = await ProductInstance.create(
-            organization_id=site.organization_id, site=site, product_id=product.key
+    if await ProductInstance.exists(site_id=site.id, product_id=product.key):
+        raise refuse(
+            ErrorCode.DUPLICATE,
+            f"{product.name} is already on {site.name}.",
+            field="productKey",
         )
-        await record(
-            ctx,
-            organization_id=site.organization_id,
-            action="product.add",
-            target_type="ProductInstance",
-            target_id=instance.id,
-            rule=ADD_NEW_PRODUCTS,
-            after={"site": site.name, "product": product.key},
-        )
-        await _create_default_groups(ctx, org, site, instance, product)
+    instance = await ProductInstance.create(
+        organization_id=site.organization_id, site=site, product_id=product.key
+    )
+    await record(
+        ctx,
+        organization_id=site.organization_id,
+        action="product.add",
+        target_type="ProductInstance",
+        target_id=instance.id,
+        rule=ADD_NEW_PRODUCTS,
+        after={"site": site.name, "product": product.key},
+    )
+    await _create_default_groups(ctx, org, site, instance, product)
     return instance
 
 

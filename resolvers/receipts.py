@@ -9,11 +9,12 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from tortoise.models import Model
 
 from models.receipt import MutationReceipt
 from permissions.matrix import TargetKind
@@ -21,9 +22,49 @@ from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, refuse
 
 R = TypeVar("R")
+M = TypeVar("M", bound=Model)
 RETENTION = timedelta(hours=24)
 MAX_ID_LENGTH = 64
 REPLAYED_MADE = frozenset({TargetKind.SITE, TargetKind.PRODUCT_INSTANCE})
+
+
+@dataclass(frozen=True)
+class Replay(Generic[R]):
+    """How a mutation's result is kept in its receipt (the ids of its rows) and read back."""
+
+    ids_of: Callable[[R], list[int]]
+    reload: Callable[[list[int]], Awaitable[R]]
+
+
+def row(model: type[M]) -> Replay[M]:
+    """The replay of a result that is one row."""
+
+    async def reload(ids: list[int]) -> M:
+        return await model.get(pk=ids[0])
+
+    return Replay(lambda found: [found.pk], reload)
+
+
+def rows(model: type[M]) -> Replay[list[M]]:
+    """The replay of a result that is several rows, read back in the same order."""
+
+    async def reload(ids: list[int]) -> list[M]:
+        found = {r.pk: r for r in await model.filter(pk__in=ids)}
+        return [found[i] for i in ids if i in found]
+
+    return Replay(lambda found: [r.pk for r in found], reload)
+
+
+async def _removed(ids: list[int]) -> int:
+    return ids[0]  # the row is gone: its id is the whole result
+
+
+# The replay of a result that is the id of the row the mutation removed.
+REMOVED: Replay[int] = Replay(lambda pk: [pk], _removed)
+
+
+# Writes the receipt of a result, inside the mutation's transaction (resolvers/runner.py).
+Receipt = Callable[[R], Awaitable[None]]
 
 
 def _principal_key(ctx: Context) -> str:
@@ -46,14 +87,16 @@ async def perform(
     ctx: Context,
     mutation: str,
     input: Any,
-    work: Callable[[], Awaitable[R]],
-    ids_of: Callable[[R], list[int]],
-    reload: Callable[[list[int]], Awaitable[R]],
+    transaction: Callable[[Receipt[R] | None], Awaitable[R]],
+    replay: Replay[R] | None,
 ) -> R:
-    """Run `work` once for (principal, clientMutationId); replay its result on a retry."""
+    """Run the mutation's `transaction` once for (principal, clientMutationId), handing it the
+    receipt to write; replay its result on a retry."""
     key: str | None = getattr(input, "client_mutation_id", None)
     if key is None:
-        return await work()
+        return await transaction(None)
+    if replay is None:
+        raise AssertionError(f"{mutation} takes a clientMutationId but has no replay")
     # Printable: PostgreSQL text holds no NUL (a NUL here was a masked internal error).
     if not 0 < len(key) <= MAX_ID_LENGTH or not key.isprintable():
         raise refuse(
@@ -64,28 +107,29 @@ async def perform(
     principal, fingerprint = _principal_key(ctx), digest(mutation, input)
     found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
     if found is not None:
-        return await _replay(ctx, found, mutation, fingerprint, reload)
+        return await _replay(ctx, found, mutation, fingerprint, replay.reload)
+    before = set(ctx.made)
+
+    async def receipt(result: R) -> None:
+        made = [[k, pk, rule] for (k, pk), rule in ctx.made.items() if (k, pk) not in before]
+        await MutationReceipt.create(
+            principal=principal,
+            client_mutation_id=key,
+            mutation=mutation,
+            input_digest=fingerprint,
+            result={"ids": replay.ids_of(result), "made": made},
+        )
+        await MutationReceipt.filter(created_at__lt=datetime.now(UTC) - RETENTION).delete()
+
     try:
-        async with in_transaction():
-            before = set(ctx.made)
-            result = await work()
-            made = [[k, pk, rule] for (k, pk), rule in ctx.made.items() if (k, pk) not in before]
-            await MutationReceipt.create(
-                principal=principal,
-                client_mutation_id=key,
-                mutation=mutation,
-                input_digest=fingerprint,
-                result={"ids": ids_of(result), "made": made},
-            )
-            await MutationReceipt.filter(created_at__lt=datetime.now(UTC) - RETENTION).delete()
+        return await transaction(receipt)
     except (IntegrityError, DomainError):
         # A retry racing the first attempt fails on what the first one wrote (the receipt, or
         # a unique name); answer it with the first result. Anything else surfaces as it is.
         found = await MutationReceipt.get_or_none(principal=principal, client_mutation_id=key)
         if found is None:
             raise
-        return await _replay(ctx, found, mutation, fingerprint, reload)
-    return result
+        return await _replay(ctx, found, mutation, fingerprint, replay.reload)
 
 
 async def _replay(

@@ -4,8 +4,6 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
-
 from models.credentials import ApiKey
 from models.organization import Organization
 from models.product import ProductInstance
@@ -37,22 +35,21 @@ async def set_anonymous_access(
     product = catalog()[instance.product_id]
     if enabled and not product.anonymous_access_supported:
         raise _unsupported(product.name)
-    async with in_transaction():
-        row = await ProductInstance.select_for_update().get(id=instance.id)
-        if row.anonymous_access == enabled:
-            return row
-        row.anonymous_access = enabled
-        await row.save(update_fields=["anonymous_access"])
-        await record(
-            ctx,
-            organization_id=row.organization_id,
-            action="product.anonymous_access",
-            target_type="ProductInstance",
-            target_id=row.id,
-            rule=CONFIGURE_PRODUCT_SETTINGS,
-            before={"anonymousAccess": not enabled},
-            after={"anonymousAccess": enabled},
-        )
+    row = await ProductInstance.select_for_update().get(id=instance.id)
+    if row.anonymous_access == enabled:
+        return row
+    row.anonymous_access = enabled
+    await row.save(update_fields=["anonymous_access"])
+    await record(
+        ctx,
+        organization_id=row.organization_id,
+        action="product.anonymous_access",
+        target_type="ProductInstance",
+        target_id=row.id,
+        rule=CONFIGURE_PRODUCT_SETTINGS,
+        before={"anonymousAccess": not enabled},
+        after={"anonymousAccess": enabled},
+    )
     return row
 
 
@@ -80,22 +77,21 @@ async def create_api_key(
     expires = _future(expires_at)
     credential, prefix, digest = new_secret(API_KEY_KIND)
     creator = ctx.require_principal().user_id_in(organization_id)
-    async with in_transaction():
-        # Serializes key creation per organization on PostgreSQL (SQLite has one writer), so
-        # two requests cannot both find the name free.
-        await Organization.select_for_update().get(id=organization_id)
-        if await ApiKey.exists(organization_id=organization_id, name=name, revoked_at=None):
-            raise refuse(ErrorCode.DUPLICATE, f"An API key named '{name}' exists.", field="name")
-        key = await ApiKey.create(
-            organization_id=organization_id,
-            name=name,
-            prefix=prefix,
-            secret_hash=digest,
-            read_only=read_only,
-            created_by_id=creator,
-            expires_at=expires,
-        )
-        await _record_created(ctx, key)
+    # Serializes key creation per organization on PostgreSQL (SQLite has one writer), so
+    # two requests cannot both find the name free.
+    await Organization.select_for_update().get(id=organization_id)
+    if await ApiKey.exists(organization_id=organization_id, name=name, revoked_at=None):
+        raise refuse(ErrorCode.DUPLICATE, f"An API key named '{name}' exists.", field="name")
+    key = await ApiKey.create(
+        organization_id=organization_id,
+        name=name,
+        prefix=prefix,
+        secret_hash=digest,
+        read_only=read_only,
+        created_by_id=creator,
+        expires_at=expires,
+    )
+    await _record_created(ctx, key)
     return IssuedKey(key, credential)
 
 
@@ -120,25 +116,24 @@ async def _record_created(ctx: Context, key: ApiKey) -> None:
 async def revoke_api_key(ctx: Context, key: ApiKey) -> ApiKey:
     """From now on the key is refused (UNAUTHENTICATED); revoking it again is INVALID_INPUT."""
     now = datetime.now(UTC)
-    async with in_transaction():
-        # One conditional UPDATE: of two racing revocations exactly one changes the row.
-        changed = await ApiKey.filter(id=key.id, revoked_at=None).update(revoked_at=now)
-        if not changed:
-            raise refuse(
-                ErrorCode.INVALID_INPUT,
-                f"The API key '{key.name}' is already revoked.",
-                field="apiKeyId",
-            )
-        await record(
-            ctx,
-            organization_id=key.organization_id,
-            action="api_key.revoke",
-            target_type="ApiKey",
-            target_id=key.id,
-            rule=UPDATE_API_KEYS,
-            before={"name": key.name, "revokedAt": None},
-            after={"name": key.name, "revokedAt": now.isoformat()},
+    # One conditional UPDATE: of two racing revocations exactly one changes the row.
+    changed = await ApiKey.filter(id=key.id, revoked_at=None).update(revoked_at=now)
+    if not changed:
+        raise refuse(
+            ErrorCode.INVALID_INPUT,
+            f"The API key '{key.name}' is already revoked.",
+            field="apiKeyId",
         )
+    await record(
+        ctx,
+        organization_id=key.organization_id,
+        action="api_key.revoke",
+        target_type="ApiKey",
+        target_id=key.id,
+        rule=UPDATE_API_KEYS,
+        before={"name": key.name, "revokedAt": None},
+        after={"name": key.name, "revokedAt": now.isoformat()},
+    )
     return await ApiKey.get(id=key.id)
 
 

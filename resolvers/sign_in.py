@@ -5,8 +5,8 @@ a console exchanges for a personal token of the account (the signIn mutation).
   process can redeem it and a copy of the database cannot.
 - It is good once and for minutes (PORTCULLIS_SIGN_IN_CODE_LIFETIME, 10m by default). The
   exchange marks it used with one conditional UPDATE (`used_at IS NULL AND expires_at > now`)
-  and issues the token in the same transaction: of two racing exchanges exactly one wins, and
-  a failure after the UPDATE leaves the code unused.
+  and issues the token in the same transaction (the mutation runner's, resolvers/runner.py): of
+  two racing exchanges exactly one wins, and a failure after the UPDATE leaves the code unused.
 - Unknown, used and expired codes get one and the same refusal.
 - The token it gives carries exactly the account's roles (R-TOKEN-1) and the lifetime chosen
   when the link was made.
@@ -17,17 +17,24 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
-from models.audit import AuditEvent
 from models.console import SignInCode
 from models.credentials import PersonalToken
 from models.directory import Account, OrgUser
 from models.enums import ActorKind
 from permissions.auth import issue_personal_token
+from permissions.principal import Actor
+from resolvers.audit import record
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, Problem
 
 LINK_PARAMETER = "sign-in"  # the link is <PORTCULLIS_SIGN_IN_URL>#sign-in=<code>
 RULE = "R-TOKEN-1"
+REFUSED = Problem(
+    ErrorCode.INVALID_SIGN_IN_CODE,
+    "This sign-in code is unknown, used or expired: ask for a new sign-in link.",
+    field="code",
+    rule=RULE,
+)
 
 
 @dataclass(frozen=True)
@@ -67,42 +74,39 @@ def link(base_url: str, code: str) -> str:
     return f"{base_url}#{LINK_PARAMETER}={code}"
 
 
-async def redeem(code: str, request_id: str) -> SignedIn | None:
-    """Exchange the code for a personal token; None when it is unknown, used or expired."""
+async def redeem(ctx: Context, code: str) -> SignedIn:
+    """Exchange the code for a personal token; refused (REFUSED) when it is unknown, used or
+    expired. Runs in the mutation's transaction."""
     if not code or len(code) > 128:
-        return None
+        raise DomainError(REFUSED)
     now = datetime.now(UTC)
-    async with in_transaction():
-        won = await SignInCode.filter(
-            code_hash=_hash(code), used_at=None, expires_at__gt=now
-        ).update(used_at=now)
-        if not won:
-            return None
-        row = await SignInCode.get(code_hash=_hash(code)).select_related("account")
-        lifetime = None if row.token_lifetime_s is None else timedelta(seconds=row.token_lifetime_s)
-        token = await issue_personal_token(row.account, row.token_name, lifetime=lifetime)
-        issued = await PersonalToken.get(prefix=token.split("_")[1])
-        await _audit(row.account, issued, request_id)
+    won = await SignInCode.filter(code_hash=_hash(code), used_at=None, expires_at__gt=now).update(
+        used_at=now
+    )
+    if not won:
+        raise DomainError(REFUSED)
+    row = await SignInCode.get(code_hash=_hash(code)).select_related("account")
+    lifetime = None if row.token_lifetime_s is None else timedelta(seconds=row.token_lifetime_s)
+    token = await issue_personal_token(row.account, row.token_name, lifetime=lifetime)
+    issued = await PersonalToken.get(prefix=token.split("_")[1])
+    await _audit(ctx, row.account, issued)
     return SignedIn(row.account, token, issued.expires_at)
 
 
-async def _audit(account: Account, token: PersonalToken, request_id: str) -> None:
+async def _audit(ctx: Context, account: Account, token: PersonalToken) -> None:
     """One event in the log of each organization the account belongs to: the person is the
     actor (no one else was signed in). An account in no organization has no log to write."""
+    actor = Actor(ActorKind.ACCOUNT, account.id, account.email)
     expires = token.expires_at.isoformat() if token.expires_at else None
-    organizations = await OrgUser.filter(account_id=account.id).values_list(
-        "organization_id", flat=True
-    )
-    for organization_id in sorted(set(organizations)):
-        await AuditEvent.create(
+    entries = await OrgUser.filter(account_id=account.id)
+    for organization_id in sorted({entry.organization_id for entry in entries}):
+        await record(
+            ctx,
             organization_id=organization_id,
-            actor_kind=ActorKind.ACCOUNT,
-            actor_id=account.id,
-            actor_label=account.email,
             action="personal_token.sign_in",
             target_type="PersonalToken",
             target_id=token.prefix,
             after={"name": token.name, "prefix": token.prefix, "expiresAt": expires},
             rule=RULE,
-            request_id=request_id,
+            actor=actor,
         )

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from scim2_models import Meta, Reference
-from tortoise.transactions import in_transaction
 
 from models.enums import Experience
 from models.group import Group as GroupRow
@@ -86,10 +85,9 @@ async def create_group(d: Directory, resource: Group) -> GroupRow:
     _refuse_in_original(d, "create")
     if not resource.display_name:
         raise invalid_value("displayName is required.")
-    async with in_transaction():
-        group = await groups.create_group(d.ctx, d.organization, None, resource.display_name, "")
-        await _save_external_id(d, group, resource.external_id)
-        await _set_members(d, group, _member_ids(resource))
+    group = await groups.create_group(d.ctx, d.organization, None, resource.display_name, "")
+    await _save_external_id(d, group, resource.external_id)
+    await _set_members(d, group, _member_ids(resource))
     return group
 
 
@@ -98,11 +96,10 @@ async def replace_group(d: Directory, group: GroupRow, resource: Group) -> Group
     the resource says."""
     if not resource.display_name:
         raise invalid_value("displayName is required.")
-    async with in_transaction():
-        if resource.display_name != group.name:
-            group = await groups.update_group(d.ctx, group, resource.display_name, None)
-        await _save_external_id(d, group, resource.external_id)
-        await _set_members(d, group, _member_ids(resource))
+    if resource.display_name != group.name:
+        group = await groups.update_group(d.ctx, group, resource.display_name, None)
+    await _save_external_id(d, group, resource.external_id)
+    await _set_members(d, group, _member_ids(resource))
     return await GroupRow.get(id=group.id)
 
 

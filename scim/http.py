@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from scim2_models import Context, ListResponse, ResponseParameters, SCIMException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from tortoise.transactions import in_transaction
 
 from permissions.errors import NotFound
 from portcullis import outage
@@ -23,6 +24,7 @@ from scim.resources import Group, User
 log = logging.getLogger("portcullis.scim")
 PREFIX = "/scim/v2"
 Handler = Callable[[Request, Directory], Awaitable[Response]]
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def scim_response(body: dict[str, Any], status: int = 200, location: str | None = None) -> Response:
@@ -40,7 +42,12 @@ def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                 raise ScimError(401, "Invalid or revoked SCIM token.")
             base = str(request.base_url).rstrip("/") + PREFIX
             directory = Directory.of(token, request.state.request_id, base)
-            return await handler(request, directory)
+            if request.method not in WRITES:
+                return await handler(request, directory)
+            # A write is one transaction with its audit events (R-AUDIT-1), as a mutation is in
+            # resolvers/runner.py: the resolvers it calls open none of their own.
+            async with in_transaction():
+                return await handler(request, directory)
         except ScimError as error:
             extra = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
             return error.response(extra)

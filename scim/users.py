@@ -8,7 +8,6 @@ the result is then applied as a PUT, so both follow one path."""
 
 from scim2_models import Meta
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.directory import Account, OrgUser
 from models.enums import AccountType, UserStatus
@@ -113,13 +112,12 @@ async def create_user(d: Directory, resource: User) -> OrgUser:
     profile, email = _profile(resource), _email(resource)
     name = resource.display_name or None
     try:
-        async with in_transaction():
-            await _refuse_taken(d, str(profile["userName"]), None)
-            user = await invite_user(d.ctx, d.organization, email, name, AccountType.ATLASSIAN, [])
-            await _save_profile(d, user, None, profile)
-            await Account.filter(id=user.account_id).update(managed=True)
-            if resource.active is False:
-                await membership.suspend_user(d.ctx, await _reload(user))
+        await _refuse_taken(d, str(profile["userName"]), None)
+        user = await invite_user(d.ctx, d.organization, email, name, AccountType.ATLASSIAN, [])
+        await _save_profile(d, user, None, profile)
+        await Account.filter(id=user.account_id).update(managed=True)
+        if resource.active is False:
+            await membership.suspend_user(d.ctx, await _reload(user))
     except IntegrityError:  # the same userName, provisioned by a concurrent request
         raise ScimError(409, "That userName was just taken here.", "uniqueness") from None
     return await _reload(user)
@@ -173,12 +171,11 @@ async def replace_user(d: Directory, user: OrgUser, resource: User) -> OrgUser:
     """PUT: the user becomes what the resource says (readOnly attributes aside)."""
     profile, email = _profile(resource), _email(resource)
     try:
-        async with in_transaction():
-            await _refuse_taken(d, str(profile["userName"]), user.id)
-            row = await ScimUser.get_or_none(user_id=user.id)
-            await _save_profile(d, user, row, profile)
-            await _save_account(d, user, email, resource.display_name)
-            await _set_active(d, user, resource.active)
+        await _refuse_taken(d, str(profile["userName"]), user.id)
+        row = await ScimUser.get_or_none(user_id=user.id)
+        await _save_profile(d, user, row, profile)
+        await _save_account(d, user, email, resource.display_name)
+        await _set_active(d, user, resource.active)
     except IntegrityError:
         raise ScimError(409, "That userName or email is taken.", "uniqueness") from None
     return await _reload(user)

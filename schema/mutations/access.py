@@ -14,16 +14,16 @@ from permissions.guards import guard
 from resolvers import access
 from resolvers.access_diff import these
 from resolvers.context import Context
+from resolvers.receipts import Replay, row
 from schema import nodes, targets
-from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
     CHANGED_USER,
     INPUT,
     AccessChangeInput,
     AccessChangePayload,
+    answer,
     run,
-    run_row,
     user_node,
     watch,
 )
@@ -103,14 +103,8 @@ async def _rows(ctx: Context, user_id: str, instance_id: str) -> tuple[OrgUser, 
     return await access.user_and_instance(ctx, pk, instance_pk)
 
 
-async def _groups(ids: list[int]) -> list[Group]:
-    found = {g.id: g for g in await Group.filter(id__in=ids)}
-    return [found[i] for i in ids if i in found]
-
-
 async def _change(
     info: Ctx,
-    mutation: str,
     input: GrantProductAccessInput | ChangeProductRoleInput | SetProductAccessInput,
     change: Change,
     payload: type[P],
@@ -119,21 +113,17 @@ async def _change(
     ctx = info.context
     user, instance = await _rows(ctx, input.user_id, input.product_instance_id)
     watching = await watch(info, input, these([user.id]), user.organization_id)
-    row, errors = await run_row(
-        ctx, mutation, input, lambda: change(user, instance), OrgUser, watching
-    )
-    return payload(
-        client_mutation_id=input.client_mutation_id,
-        dry_run=input.dry_run,
-        access_diff=AccessDiff.of(watching.diff),
-        user=await user_node(ctx, row),
-        errors=errors,
-    )
+    done = await run(info, input, lambda: change(user, instance), row(OrgUser), watching)
+    return answer(payload, input, done, user=await user_node(ctx, done.result))
 
 
-def _revoked_ids(done: tuple[OrgUser, list[Group]]) -> list[int]:
-    """The receipt keeps the user's id, then the groups'."""
-    return [done[0].id, *(g.id for g in done[1])]
+async def _revoked(ids: list[int]) -> tuple[OrgUser, list[Group]]:
+    found = {g.id: g for g in await Group.filter(id__in=ids[1:])}
+    return await OrgUser.get(id=ids[0]), [found[i] for i in ids[1:] if i in found]
+
+
+# The receipt keeps the user's id, then the groups'.
+REVOKED = Replay(lambda done: [done[0].id, *(g.id for g in done[1])], _revoked)
 
 
 @strawberry.type
@@ -150,7 +140,6 @@ class Mutations:
         ctx = info.context
         return await _change(
             info,
-            "grantProductAccess",
             input,
             lambda user, instance: access.grant_product_access(ctx, user, instance, input.role),
             GrantProductAccessPayload,
@@ -168,7 +157,6 @@ class Mutations:
         ctx = info.context
         return await _change(
             info,
-            "changeProductRole",
             input,
             lambda user, instance: access.change_product_role(ctx, user, instance, input.role),
             ChangeProductRolePayload,
@@ -189,21 +177,11 @@ class Mutations:
         async def work() -> tuple[OrgUser, list[Group]]:
             return user, await access.revoke_product_access(ctx, user, instance)
 
-        async def reload(ids: list[int]) -> tuple[OrgUser, list[Group]]:
-            return await OrgUser.get(id=ids[0]), await _groups(ids[1:])
-
-        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
         watching = await watch(info, input, these([user.id]), user.organization_id)
-        outcome = await run(ctx, "revokeProductAccess", input, work, _revoked_ids, reload, watching)
-        result, errors = outcome
-        return RevokeProductAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            user=await user_node(ctx, result[0] if result else None),
-            removed_from=[nodes.Group.of(g) for g in result[1]] if result else None,
-            errors=errors,
-        )
+        done = await run(info, input, work, REVOKED, watching)
+        left = done.then(lambda revoked: [nodes.Group.of(g) for g in revoked[1]])
+        user_now = await user_node(ctx, done.result[0] if done.result else None)
+        return answer(RevokeProductAccessPayload, input, done, user=user_now, removed_from=left)
 
     @strawberry.mutation(
         description="The ORIGINAL toggle (R-ACCESS-9), available in both experiences: switch "
@@ -218,7 +196,6 @@ class Mutations:
         ctx = info.context
         return await _change(
             info,
-            "setProductAccess",
             input,
             lambda user, instance: access.set_product_access(ctx, user, instance, input.enabled),
             SetProductAccessPayload,

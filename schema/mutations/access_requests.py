@@ -12,11 +12,12 @@ from resolvers import access_requests, access_settings
 from resolvers import targets as find
 from resolvers.access_diff import entry_of
 from resolvers.context import Context
+from resolvers.receipts import Replay, row
 from schema import targets
 from schema.access_requests import AccessRequest as AccessRequestNode
 from schema.access_requests import UserAccessSettings
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, guarded, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, guarded, run
 
 Ctx = Info[Context, None]
 APPROVE_DENY = access_requests.APPROVE_DENY_ACCESS_REQUESTS
@@ -97,21 +98,18 @@ def _domain(entry: ApprovedDomainInput) -> access_settings.ApprovedDomain:
     return access_settings.ApprovedDomain(entry.domain, entry.requires_approval)
 
 
-def _settings_ids(found: access_settings.InstanceSettings) -> list[int]:
-    return [found.instance.id]
-
-
 async def _reload_settings(ids: list[int]) -> access_settings.InstanceSettings:
     return await access_settings.instance_settings(ids[0])
+
+
+# A receipt keeps the product instance whose settings changed.
+SETTINGS = Replay(lambda found: [found.instance.id], _reload_settings)
+REQUEST = row(AccessRequest)
 
 
 async def _request(ctx: Context, request_id: str) -> AccessRequest:
     """The guard's finder loaded it through this request's loader: no second read."""
     return await access_requests.visible_request(ctx, decode(request_id, "AccessRequest"))
-
-
-def _node(row: AccessRequest | None) -> AccessRequestNode | None:
-    return AccessRequestNode.of(row) if row else None
 
 
 @strawberry.type
@@ -131,21 +129,16 @@ class Mutations:
         organization = await find.visible_organization(ctx, instance.organization_id)
         wanted = [_domain(entry) for entry in input.approved_domains]
 
-        async def work() -> access_settings.InstanceSettings:
-            return await access_settings.update_user_access_settings(
+        done = await run(
+            info,
+            input,
+            lambda: access_settings.update_user_access_settings(
                 ctx, organization, instance, wanted
-            )
-
-        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
-        outcome = await run(
-            ctx, "updateUserAccessSettings", input, work, _settings_ids, _reload_settings
+            ),
+            SETTINGS,
         )
-        found, errors = outcome
-        return UpdateUserAccessSettingsPayload(
-            client_mutation_id=input.client_mutation_id,
-            user_access_settings=UserAccessSettings.of(found) if found else None,
-            errors=errors,
-        )
+        changed = done.then(UserAccessSettings.of)
+        return answer(UpdateUserAccessSettingsPayload, input, done, user_access_settings=changed)
 
     @strawberry.mutation(
         description="Ask for a product (R-ACCESS-10). A member of its organization, or an "
@@ -161,16 +154,11 @@ class Mutations:
         ctx = info.context
         pk = decode(input.product_instance_id, "ProductInstance")
         found = await access_requests.requestable(ctx, pk)
-        row, errors = await run_row(
-            ctx,
-            "requestProductAccess",
-            input,
-            lambda: access_requests.request_product_access(ctx, found),
-            AccessRequest,
+        done = await run(
+            info, input, lambda: access_requests.request_product_access(ctx, found), REQUEST
         )
-        return RequestProductAccessPayload(
-            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
-        )
+        made = done.then(AccessRequestNode.of)
+        return answer(RequestProductAccessPayload, input, done, access_request=made)
 
     @strawberry.mutation(
         description="Approve a pending request: the requester joins the organization if needed "
@@ -184,17 +172,15 @@ class Mutations:
         ctx = info.context
         request = await _request(ctx, input.request_id)
         requester = entry_of(request.organization_id, account_id=request.account_id)
-        row, errors = await run_row(
-            ctx,
-            "approveAccessRequest",
+        done = await run(
+            info,
             input,
             lambda: access_requests.approve_access_request(ctx, request),
-            AccessRequest,
+            REQUEST,
             await guarded(ctx, requester, request.organization_id, APPROVE_DENY, requester),
         )
-        return ApproveAccessRequestPayload(
-            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
-        )
+        approved = done.then(AccessRequestNode.of)
+        return answer(ApproveAccessRequestPayload, input, done, access_request=approved)
 
     @strawberry.mutation(
         description="Deny a pending request (R-ACCESS-10). Feature: approve_deny_access_requests.",
@@ -205,13 +191,8 @@ class Mutations:
     ) -> DenyAccessRequestPayload:
         ctx = info.context
         request = await _request(ctx, input.request_id)
-        row, errors = await run_row(
-            ctx,
-            "denyAccessRequest",
-            input,
-            lambda: access_requests.deny_access_request(ctx, request),
-            AccessRequest,
+        done = await run(
+            info, input, lambda: access_requests.deny_access_request(ctx, request), REQUEST
         )
-        return DenyAccessRequestPayload(
-            client_mutation_id=input.client_mutation_id, access_request=_node(row), errors=errors
-        )
+        denied = done.then(AccessRequestNode.of)
+        return answer(DenyAccessRequestPayload, input, done, access_request=denied)

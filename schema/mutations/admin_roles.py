@@ -1,7 +1,7 @@
 """assignAdminRole, revokeAdminRole (R-ROLE-*)."""
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -14,21 +14,22 @@ from resolvers import targets as find
 from resolvers.access_diff import these
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
+from resolvers.receipts import row
 from schema import nodes, targets
-from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
     CHANGED_USER,
     INPUT,
     AccessChangeInput,
     AccessChangePayload,
-    UserError,
-    run_row,
+    answer,
+    run,
     user_node,
     watch,
 )
 
 Ctx = Info[Context, None]
+P = TypeVar("P", bound="AssignAdminRolePayload | RevokeAdminRolePayload")
 Resolver = Callable[[Context, OrgUser, AdminRole, ScopeRef | None], Awaitable[OrgUser]]
 # One guard for the five roles: it asks the make_ feature of input.role on the role's scope.
 ROLE_GUARD = picking_guard("admin_role", targets.ROLE_FEATURES, targets.input_role_scope)
@@ -85,16 +86,7 @@ class Mutations:
     async def assign_admin_role(
         self, info: Ctx, input: Annotated[AssignAdminRoleInput, INPUT]
     ) -> AssignAdminRolePayload:
-        user, errors, diff = await _run(
-            info, "assignAdminRole", input, admin_roles.assign_admin_role
-        )
-        return AssignAdminRolePayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=diff,
-            user=user,
-            errors=errors,
-        )
+        return await _run(info, input, admin_roles.assign_admin_role, AssignAdminRolePayload)
 
     @strawberry.mutation(
         description="Take an admin role over a scope from a user; ORG_ADMIN also leaves "
@@ -104,27 +96,16 @@ class Mutations:
     async def revoke_admin_role(
         self, info: Ctx, input: Annotated[RevokeAdminRoleInput, INPUT]
     ) -> RevokeAdminRolePayload:
-        user, errors, diff = await _run(
-            info, "revokeAdminRole", input, admin_roles.revoke_admin_role
-        )
-        return RevokeAdminRolePayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=diff,
-            user=user,
-            errors=errors,
-        )
+        return await _run(info, input, admin_roles.revoke_admin_role, RevokeAdminRolePayload)
 
 
-async def _run(
-    info: Ctx, mutation: str, input: AdminRoleInput, resolver: Resolver
-) -> tuple[nodes.User | None, list[UserError], AccessDiff | None]:
+async def _run(info: Ctx, input: AdminRoleInput, resolver: Resolver, payload: type[P]) -> P:
     ctx = info.context
     # The guard found it visible, through this request's loader: no second read.
     user = await find.visible_user(ctx, decode(input.user_id, "User"))
     scope = targets.scope_ref(input.scope_id)
     watching = await watch(info, input, these([user.id]), user.organization_id)
-    done, errors = await run_row(
-        ctx, mutation, input, lambda: resolver(ctx, user, input.role, scope), OrgUser, watching
+    done = await run(
+        info, input, lambda: resolver(ctx, user, input.role, scope), row(OrgUser), watching
     )
-    return await user_node(ctx, done), errors, AccessDiff.of(watching.diff)
+    return answer(payload, input, done, user=await user_node(ctx, done.result))

@@ -1,26 +1,26 @@
 """What every mutation shares: the clientMutationId in its input and payload, the payload's
-`errors`, and `run`, which applies a resolver once (resolvers/receipts.py) and turns domain
-refusals (rolled back) into the payload's errors."""
+`errors`, `run`, which hands the root field's work to the mutation runner (resolvers/runner.py),
+and `answer`, which turns the runner's outcome into the payload."""
 
 from collections.abc import Awaitable, Callable
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import strawberry
 from strawberry.types import Info
-from tortoise.models import Model
 
 from models.directory import OrgUser
+from resolvers import runner
 from resolvers.access_diff import Users, Watch
 from resolvers.actor_reach import ADD_REMOVE_USERS_FROM_PRODUCTS, diff_check
 from resolvers.context import Context
-from resolvers.errors import DomainError, Problem
-from resolvers.receipts import perform
+from resolvers.errors import Problem
+from resolvers.receipts import Replay
+from resolvers.runner import Outcome
 from schema.access_diff import AccessDiff
 from schema.enums import ErrorCode
 from schema.nodes import User
 from schema.selection import asks
 
-M = TypeVar("M", bound=Model)
 # Every root mutation field's one argument (Relay style), described once.
 INPUT = strawberry.argument(
     description="Everything the mutation needs, in one object; its type says what each field is."
@@ -91,6 +91,9 @@ class AccessChangePayload(Payload):
     )
 
 
+P = TypeVar("P", bound=Payload)
+
+
 async def watch(
     info: Info[Context, None],
     input: AccessChangeInput,
@@ -120,75 +123,29 @@ async def guarded(
 
 
 async def user_node(ctx: Context, user: OrgUser | None) -> User | None:
-    """The user as the change left them: `run` emptied the loaders, so this reads afresh."""
+    """The user as the change left them: the runner emptied the loaders, so this reads afresh."""
     row = await ctx.loaders.user.load(user.id) if user else None
     return User.of(row) if row else None
 
 
 async def run(
-    ctx: Context,
-    mutation: str,
-    input: MutationInput,
+    info: Info[Context, None],
+    input: Any,
     work: Callable[[], Awaitable[R]],
-    ids_of: Callable[[R], list[int]],
-    reload: Callable[[list[int]], Awaitable[R]],
+    replay: Replay[R] | None = None,
     watching: Watch | None = None,
-) -> tuple[R | None, list[UserError]]:
-    """With `watching`, the access diff is measured (and a dry run rolled back, without a
-    receipt: it applied nothing). A refused or rolled back change made nothing for the caller
-    to read (Context.made)."""
-    made = dict(ctx.made)
-    try:
-        if watching is not None and watching.dry_run:
-            result: R = await watching.rehearse(work)
-        elif watching is not None and watching.needed:
-            measured = watching
-
-            async def measuring() -> R:
-                return await measured.measure(work)
-
-            result = await perform(ctx, mutation, input, measuring, ids_of, reload)
-        else:
-            result = await perform(ctx, mutation, input, work, ids_of, reload)
-    except DomainError as refused:
-        ctx.made = made
-        return None, [UserError.of(p) for p in refused.problems]
-    if watching is not None and watching.dry_run:
-        ctx.made = made
-    ctx.loaders.clear()  # the payload must show the state after the change
-    return result, []
+) -> Outcome[R]:
+    """Run the root field's `work` through the mutation runner (resolvers/runner.py), under
+    the field's own name (the name its receipts are kept under)."""
+    return await runner.run(info.context, info.field_name, input, work, replay, watching)
 
 
-async def run_row(
-    ctx: Context,
-    mutation: str,
-    input: MutationInput,
-    work: Callable[[], Awaitable[M]],
-    model: type[M],
-    watching: Watch | None = None,
-) -> tuple[M | None, list[UserError]]:
-    """`run` for a resolver that returns one row."""
-
-    async def reload(ids: list[int]) -> M:
-        return await model.get(pk=ids[0])
-
-    return await run(ctx, mutation, input, work, lambda row: [row.pk], reload, watching)
-
-
-async def run_rows(
-    ctx: Context,
-    mutation: str,
-    input: MutationInput,
-    work: Callable[[], Awaitable[list[M]]],
-    model: type[M],
-    watching: Watch | None = None,
-) -> tuple[list[M] | None, list[UserError]]:
-    """`run` for a resolver that returns several rows, replayed in the same order."""
-
-    async def reload(ids: list[int]) -> list[M]:
-        found = {row.pk: row for row in await model.filter(pk__in=ids)}
-        return [found[i] for i in ids if i in found]
-
-    return await run(
-        ctx, mutation, input, work, lambda rows: [r.pk for r in rows], reload, watching
-    )
+def answer(payload: type[P], input: MutationInput, done: Outcome[Any], **fields: Any) -> P:
+    """The payload of a run: `fields`, the echoed clientMutationId, the problems as `errors`,
+    and for a change to access, whether it was a dry run and its diff."""
+    if issubclass(payload, AccessChangePayload):
+        fields.update(
+            dry_run=getattr(input, "dry_run", False), access_diff=AccessDiff.of(done.diff)
+        )
+    errors = [UserError.of(p) for p in done.problems]
+    return payload(client_mutation_id=input.client_mutation_id, errors=errors, **fields)

@@ -11,12 +11,13 @@ from permissions.guards import guard
 from resolvers import directory
 from resolvers.access_diff import entry_of, these
 from resolvers.context import Context
+from resolvers.receipts import row
 from resolvers.targets import visible_organization
 from resolvers.validation import clean_email
 from schema import nodes, targets
 from schema.enums import AccountType
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, guarded, run_row, user_node
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, guarded, run, user_node
 
 Ctx = Info[Context, None]
 
@@ -82,18 +83,13 @@ class Mutations:
         async def invited() -> Sequence[int]:  # read once the invite succeeded: a valid email
             return await entry_of(org.id, email=clean_email(input.email))()
 
-        user, errors = await run_row(
-            ctx,
-            "inviteUser",
+        done = await run(
+            info,
             input,
             lambda: directory.invite_user(
                 ctx, org, input.email, input.display_name, input.account_type, grants
             ),
-            OrgUser,
+            row(OrgUser),
             await guarded(ctx, these([]), org.id, joined=invited),
         )
-        return InviteUserPayload(
-            client_mutation_id=input.client_mutation_id,
-            user=await user_node(ctx, user),
-            errors=errors,
-        )
+        return answer(InviteUserPayload, input, done, user=await user_node(ctx, done.result))

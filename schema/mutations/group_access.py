@@ -10,10 +10,10 @@ from models.product import ProductInstance
 from permissions.guards import guard
 from resolvers import group_access
 from resolvers import targets as find
-from resolvers.access_diff import members_of
+from resolvers.access_diff import Watch, members_of
 from resolvers.context import Context
+from resolvers.receipts import row, rows
 from schema import nodes, targets
-from schema.access_diff import AccessDiff
 from schema.ids import decode
 from schema.mutations.common import (
     INPUT,
@@ -21,9 +21,9 @@ from schema.mutations.common import (
     AccessChangePayload,
     MutationInput,
     Payload,
+    answer,
     guarded,
-    run_row,
-    run_rows,
+    run,
     watch,
 )
 
@@ -100,8 +100,21 @@ async def _groups(ctx: Context, group_ids: list[strawberry.ID]) -> list[Group]:
     return [await find.visible_group(ctx, decode(pk, "Group")) for pk in group_ids]
 
 
-def _nodes(rows: list[Group] | None) -> list[nodes.Group] | None:
-    return [nodes.Group.of(row) for row in rows] if rows is not None else None
+def _nodes(found: list[Group]) -> list[nodes.Group]:
+    return [nodes.Group.of(group) for group in found]
+
+
+async def _watched(
+    info: Ctx, input: GrantGroupProductAccessInput | RevokeGroupProductAccessInput
+) -> tuple[list[Group], ProductInstance, Watch]:
+    """The input's groups and product instance, and the watch of a change to what the groups
+    give their members there."""
+    ctx = info.context
+    found = await _groups(ctx, input.group_ids)
+    pk = decode(input.product_instance_id, "ProductInstance")
+    instance = await find.visible_instance(ctx, pk)
+    affected = members_of([g.id for g in found])
+    return found, instance, await watch(info, input, affected, instance.organization_id)
 
 
 @strawberry.type
@@ -115,27 +128,15 @@ class Mutations:
     async def grant_group_product_access(
         self, info: Ctx, input: Annotated[GrantGroupProductAccessInput, INPUT]
     ) -> GrantGroupProductAccessPayload:
-        ctx = info.context
-        found = await _groups(ctx, input.group_ids)
-        pk = decode(input.product_instance_id, "ProductInstance")
-        instance = await find.visible_instance(ctx, pk)
-        rows, errors = await run_rows(
-            ctx,
-            "grantGroupProductAccess",
+        ctx, (found, instance, watching) = info.context, await _watched(info, input)
+        done = await run(
+            info,
             input,
             lambda: group_access.grant_group_product_access(ctx, found, instance, input.roles),
-            Group,
-            watching := await watch(
-                info, input, members_of([g.id for g in found]), instance.organization_id
-            ),
+            rows(Group),
+            watching,
         )
-        return GrantGroupProductAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            groups=_nodes(rows),
-            errors=errors,
-        )
+        return answer(GrantGroupProductAccessPayload, input, done, groups=done.then(_nodes))
 
     @strawberry.mutation(
         description="Take roles on a product instance from groups (all their roles there "
@@ -147,27 +148,15 @@ class Mutations:
     async def revoke_group_product_access(
         self, info: Ctx, input: Annotated[RevokeGroupProductAccessInput, INPUT]
     ) -> RevokeGroupProductAccessPayload:
-        ctx = info.context
-        found = await _groups(ctx, input.group_ids)
-        pk = decode(input.product_instance_id, "ProductInstance")
-        instance = await find.visible_instance(ctx, pk)
-        rows, errors = await run_rows(
-            ctx,
-            "revokeGroupProductAccess",
+        ctx, (found, instance, watching) = info.context, await _watched(info, input)
+        done = await run(
+            info,
             input,
             lambda: group_access.revoke_group_product_access(ctx, found, instance, input.roles),
-            Group,
-            watching := await watch(
-                info, input, members_of([g.id for g in found]), instance.organization_id
-            ),
+            rows(Group),
+            watching,
         )
-        return RevokeGroupProductAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            groups=_nodes(rows),
-            errors=errors,
-        )
+        return answer(RevokeGroupProductAccessPayload, input, done, groups=done.then(_nodes))
 
     @strawberry.mutation(
         description="Make a group a default group of a product role, or stop it being one; "
@@ -181,16 +170,12 @@ class Mutations:
         group = await find.visible_group(ctx, decode(input.group_id, "Group"))
         pk = decode(input.product_instance_id, "ProductInstance")
         instance = await find.visible_instance(ctx, pk)
-        row, errors = await run_row(
-            ctx,
-            "setDefaultGroup",
+        done = await run(
+            info,
             input,
             lambda: group_access.set_default_group(ctx, instance, group, input.role, input.enabled),
-            ProductInstance,
+            row(ProductInstance),
             await guarded(ctx, members_of([group.id]), instance.organization_id),
         )
-        return SetDefaultGroupPayload(
-            client_mutation_id=input.client_mutation_id,
-            product_instance=nodes.ProductInstance.of(row) if row else None,
-            errors=errors,
-        )
+        changed = done.then(nodes.ProductInstance.of)
+        return answer(SetDefaultGroupPayload, input, done, product_instance=changed)

@@ -13,9 +13,9 @@ from resolvers import group_members, groups
 from resolvers import targets as find
 from resolvers.access_diff import members_of, these
 from resolvers.context import Context
+from resolvers.receipts import REMOVED, row
 from resolvers.targets import visible_organization
 from schema import nodes, targets
-from schema.access_diff import AccessDiff
 from schema.ids import decode, encode
 from schema.mutations.common import (
     INPUT,
@@ -23,8 +23,8 @@ from schema.mutations.common import (
     AccessChangePayload,
     MutationInput,
     Payload,
+    answer,
     run,
-    run_row,
     watch,
 )
 
@@ -127,10 +127,6 @@ def decode_each(ids: Sequence[strawberry.ID], type_name: str) -> list[int | None
     return found
 
 
-def group_node(row: Group | None) -> nodes.Group | None:
-    return nodes.Group.of(row) if row else None
-
-
 @strawberry.type
 class Mutations:
     @strawberry.mutation(
@@ -144,16 +140,13 @@ class Mutations:
         ctx = info.context
         org = await visible_organization(ctx, decode(input.organization_id, "Organization"))
         site_id = decode(input.site_id, "Site") if input.site_id is not None else None
-        group, errors = await run_row(
-            ctx,
-            "createGroup",
+        done = await run(
+            info,
             input,
             lambda: groups.create_group(ctx, org, site_id, input.name, input.description),
-            Group,
+            row(Group),
         )
-        return CreateGroupPayload(
-            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
-        )
+        return answer(CreateGroupPayload, input, done, group=done.then(nodes.Group.of))
 
     @strawberry.mutation(
         description="Rename a group or change its description; org-admins keeps its name "
@@ -165,16 +158,13 @@ class Mutations:
     ) -> UpdateGroupPayload:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
-        group, errors = await run_row(
-            ctx,
-            "updateGroup",
+        done = await run(
+            info,
             input,
             lambda: groups.update_group(ctx, found, input.name, input.description),
-            Group,
+            row(Group),
         )
-        return UpdateGroupPayload(
-            client_mutation_id=input.client_mutation_id, group=group_node(group), errors=errors
-        )
+        return answer(UpdateGroupPayload, input, done, group=done.then(nodes.Group.of))
 
     @strawberry.mutation(
         description="Delete a group with its memberships and product roles; not org-admins "
@@ -188,23 +178,10 @@ class Mutations:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
 
-        async def delete() -> int:
-            return await groups.delete_group(ctx, found)
-
-        async def replay(ids: list[int]) -> int:
-            return ids[0]  # the group is gone: its id is the whole result
-
         watching = await watch(info, input, members_of([found.id]), found.organization_id)
-        # Not unpacked in place: that would make mypy solve the result type as `int | None`.
-        outcome = await run(ctx, "deleteGroup", input, delete, lambda pk: [pk], replay, watching)
-        deleted, errors = outcome
-        return DeleteGroupPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            deleted_group_id=strawberry.ID(encode("Group", deleted)) if deleted else None,
-            errors=errors,
-        )
+        done = await run(info, input, lambda: groups.delete_group(ctx, found), REMOVED, watching)
+        deleted = done.then(lambda pk: strawberry.ID(encode("Group", pk)))
+        return answer(DeleteGroupPayload, input, done, deleted_group_id=deleted)
 
     @strawberry.mutation(
         description="Add users to a group; members already in it are left as they are. "
@@ -218,21 +195,15 @@ class Mutations:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         user_ids = decode_each(input.user_ids, "User")
-        group, errors = await run_row(
-            ctx,
-            "addGroupMembers",
+        watching = await watch(info, input, these(user_ids), found.organization_id)
+        done = await run(
+            info,
             input,
             lambda: group_members.add_group_members(ctx, found, user_ids),
-            Group,
-            watching := await watch(info, input, these(user_ids), found.organization_id),
+            row(Group),
+            watching,
         )
-        return AddGroupMembersPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            group=group_node(group),
-            errors=errors,
-        )
+        return answer(AddGroupMembersPayload, input, done, group=done.then(nodes.Group.of))
 
     @strawberry.mutation(
         description="Remove users from a group; users not in it are no change. Not "
@@ -246,18 +217,12 @@ class Mutations:
         ctx = info.context
         found = await find.visible_group(ctx, decode(input.group_id, "Group"))
         user_ids = decode_each(input.user_ids, "User")
-        group, errors = await run_row(
-            ctx,
-            "removeGroupMembers",
+        watching = await watch(info, input, these(user_ids), found.organization_id)
+        done = await run(
+            info,
             input,
             lambda: group_members.remove_group_members(ctx, found, user_ids),
-            Group,
-            watching := await watch(info, input, these(user_ids), found.organization_id),
+            row(Group),
+            watching,
         )
-        return RemoveGroupMembersPayload(
-            client_mutation_id=input.client_mutation_id,
-            dry_run=input.dry_run,
-            access_diff=AccessDiff.of(watching.diff),
-            group=group_node(group),
-            errors=errors,
-        )
+        return answer(RemoveGroupMembersPayload, input, done, group=done.then(nodes.Group.of))

@@ -1,6 +1,5 @@
 """suspendUser, restoreUser (R-ACCESS-11), removeUserFromOrganization."""
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -9,9 +8,10 @@ from strawberry.types import Info
 from models.directory import OrgUser
 from permissions.guards import guard, picking_guard
 from resolvers import membership
-from resolvers.access_diff import these
+from resolvers.access_diff import Watch, these
 from resolvers.actor_reach import require_holder_reach
 from resolvers.context import Context
+from resolvers.receipts import REMOVED, row
 from schema import nodes, targets
 from schema.ids import encode
 from schema.mutations.common import (
@@ -19,10 +19,9 @@ from schema.mutations.common import (
     INPUT,
     MutationInput,
     Payload,
-    UserError,
+    answer,
     guarded,
     run,
-    run_row,
     user_node,
 )
 
@@ -91,10 +90,9 @@ class Mutations:
     async def suspend_user(
         self, info: Ctx, input: Annotated[SuspendUserInput, INPUT]
     ) -> SuspendUserPayload:
-        user, errors = await _status(info.context, "suspendUser", input, membership.suspend_user)
-        return SuspendUserPayload(
-            client_mutation_id=input.client_mutation_id, user=user, errors=errors
-        )
+        ctx, (user, watching) = info.context, await _member(info, input)
+        done = await run(info, input, lambda: membership.suspend_user(ctx, user), ROW, watching)
+        return answer(SuspendUserPayload, input, done, user=await user_node(ctx, done.result))
 
     @strawberry.mutation(
         description="Restore a suspended user, with the groups and roles they kept. "
@@ -104,10 +102,9 @@ class Mutations:
     async def restore_user(
         self, info: Ctx, input: Annotated[RestoreUserInput, INPUT]
     ) -> RestoreUserPayload:
-        user, errors = await _status(info.context, "restoreUser", input, membership.restore_user)
-        return RestoreUserPayload(
-            client_mutation_id=input.client_mutation_id, user=user, errors=errors
-        )
+        ctx, (user, watching) = info.context, await _member(info, input)
+        done = await run(info, input, lambda: membership.restore_user(ctx, user), ROW, watching)
+        return answer(RestoreUserPayload, input, done, user=await user_node(ctx, done.result))
 
     @strawberry.mutation(
         description="Remove a user from the organization's directory, with their group "
@@ -118,44 +115,19 @@ class Mutations:
     async def remove_user_from_organization(
         self, info: Ctx, input: Annotated[RemoveUserFromOrganizationInput, INPUT]
     ) -> RemoveUserFromOrganizationPayload:
-        removed, errors = await _remove(info.context, input)
-        return RemoveUserFromOrganizationPayload(
-            client_mutation_id=input.client_mutation_id,
-            removed_user_id=strawberry.ID(encode("User", removed)) if removed else None,
-            errors=errors,
-        )
+        ctx, (user, watching) = info.context, await _member(info, input)
+        done = await run(info, input, lambda: membership.remove_user(ctx, user), REMOVED, watching)
+        removed = done.then(lambda pk: strawberry.ID(encode("User", pk)))
+        return answer(RemoveUserFromOrganizationPayload, input, done, removed_user_id=removed)
 
 
-async def _status(
-    ctx: Context,
-    mutation: str,
-    input: MemberInput,
-    resolver: Callable[[Context, OrgUser], Awaitable[OrgUser]],
-) -> tuple[nodes.User | None, list[UserError]]:
+ROW = row(OrgUser)
+
+
+async def _member(info: Ctx, input: MemberInput) -> tuple[OrgUser, Watch]:
+    """The input's user, once the actor may change the roles the change makes them stop or
+    start holding, and the watch of the change (R-REACH-1)."""
+    ctx = info.context
     user = await targets.input_member(ctx, input)
-    await require_holder_reach(ctx, user, CHANGES[mutation])
-    watching = await guarded(ctx, these([user.id]), user.organization_id)
-    done, errors = await run_row(
-        ctx, mutation, input, lambda: resolver(ctx, user), OrgUser, watching
-    )
-    return await user_node(ctx, done), errors
-
-
-async def _remove(
-    ctx: Context, input: RemoveUserFromOrganizationInput
-) -> tuple[int | None, list[UserError]]:
-    user = await targets.input_member(ctx, input)
-    await require_holder_reach(ctx, user, CHANGES["removeUserFromOrganization"])
-    watching = await guarded(ctx, these([user.id]), user.organization_id)
-
-    async def work() -> int:
-        return await membership.remove_user(ctx, user)
-
-    async def replay(ids: list[int]) -> int:
-        return ids[0]
-
-    return await run(ctx, "removeUserFromOrganization", input, work, _one_id, replay, watching)
-
-
-def _one_id(user_id: int) -> list[int]:
-    return [user_id]
+    await require_holder_reach(ctx, user, CHANGES[info.field_name])
+    return user, await guarded(ctx, these([user.id]), user.organization_id)

@@ -11,9 +11,10 @@ from models.product import ProductInstance
 from permissions.guards import Authenticated, guard
 from resolvers import organizations
 from resolvers.context import Context
+from resolvers.receipts import row
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
 
 Ctx = Info[Context, None]
 
@@ -76,21 +77,17 @@ class Mutations:
     async def create_organization(
         self, info: Ctx, input: Annotated[CreateOrganizationInput, INPUT]
     ) -> CreateOrganizationPayload:
-        ctx = info.context
-        org, errors = await run_row(
-            ctx,
-            "createOrganization",
+        ctx, name = info.context, input.name
+        done = await run(
+            info,
             input,
             lambda: organizations.create_organization(
-                ctx, input.name, input.experience, input.government_cloud
+                ctx, name, input.experience, input.government_cloud
             ),
-            Organization,
+            row(Organization),
         )
-        return CreateOrganizationPayload(
-            client_mutation_id=input.client_mutation_id,
-            organization=nodes.Organization.of(org) if org else None,
-            errors=errors,
-        )
+        organization = done.then(nodes.Organization.of)
+        return answer(CreateOrganizationPayload, input, done, organization=organization)
 
     @strawberry.mutation(
         description="Add a site. Feature: add_new_products.",
@@ -99,20 +96,11 @@ class Mutations:
     async def create_site(
         self, info: Ctx, input: Annotated[CreateSiteInput, INPUT]
     ) -> CreateSitePayload:
-        ctx = info.context
-        org_id = decode(input.organization_id, "Organization")
-        site, errors = await run_row(
-            ctx,
-            "createSite",
-            input,
-            lambda: organizations.create_site(ctx, org_id, input.name),
-            Site,
+        ctx, org_id = info.context, decode(input.organization_id, "Organization")
+        done = await run(
+            info, input, lambda: organizations.create_site(ctx, org_id, input.name), row(Site)
         )
-        return CreateSitePayload(
-            client_mutation_id=input.client_mutation_id,
-            site=nodes.Site.of(site) if site else None,
-            errors=errors,
-        )
+        return answer(CreateSitePayload, input, done, site=done.then(nodes.Site.of))
 
     @strawberry.mutation(
         description="Install a product on a site, with its default groups. "
@@ -122,17 +110,9 @@ class Mutations:
     async def add_product(
         self, info: Ctx, input: Annotated[AddProductInput, INPUT]
     ) -> AddProductPayload:
-        ctx = info.context
-        site_id = decode(input.site_id, "Site")
-        instance, errors = await run_row(
-            ctx,
-            "addProduct",
-            input,
-            lambda: organizations.add_product(ctx, site_id, input.product_key),
-            ProductInstance,
+        ctx, site_id, key = info.context, decode(input.site_id, "Site"), input.product_key
+        done = await run(
+            info, input, lambda: organizations.add_product(ctx, site_id, key), row(ProductInstance)
         )
-        return AddProductPayload(
-            client_mutation_id=input.client_mutation_id,
-            product_instance=nodes.ProductInstance.of(instance) if instance else None,
-            errors=errors,
-        )
+        instance = done.then(nodes.ProductInstance.of)
+        return answer(AddProductPayload, input, done, product_instance=instance)

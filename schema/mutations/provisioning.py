@@ -10,9 +10,10 @@ from permissions.guards import guard
 from resolvers import provisioning
 from resolvers import targets as find
 from resolvers.context import Context
+from resolvers.receipts import Replay, row
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
 
 Ctx = Info[Context, None]
 
@@ -54,8 +55,15 @@ class RevokeScimTokenPayload(Payload):
     )
 
 
-def _token_ids(issued: provisioning.IssuedScimToken) -> list[int]:
-    return [issued.token.id]
+async def _reissued(ids: list[int]) -> provisioning.IssuedScimToken:
+    return provisioning.IssuedScimToken(await ScimToken.get(id=ids[0]), None)  # the secret is gone
+
+
+ISSUED = Replay(lambda issued: [issued.token.id], _reissued)
+
+
+def _secret(issued: provisioning.IssuedScimToken) -> str | None:
+    return issued.secret
 
 
 @strawberry.type
@@ -71,20 +79,11 @@ class Mutations:
         ctx = info.context
         org_id = decode(input.organization_id, "Organization")
 
-        async def reload(ids: list[int]) -> provisioning.IssuedScimToken:
-            return provisioning.IssuedScimToken(await ScimToken.get(id=ids[0]), None)
-
-        async def work() -> provisioning.IssuedScimToken:
-            return await provisioning.create_scim_token(ctx, org_id, input.name)
-
-        outcome = await run(ctx, "createScimToken", input, work, _token_ids, reload)
-        issued, errors = outcome
-        return CreateScimTokenPayload(
-            client_mutation_id=input.client_mutation_id,
-            scim_token=nodes.ScimToken.of(issued.token) if issued else None,
-            secret=issued.secret if issued else None,
-            errors=errors,
+        done = await run(
+            info, input, lambda: provisioning.create_scim_token(ctx, org_id, input.name), ISSUED
         )
+        token, secret = done.then(lambda i: nodes.ScimToken.of(i.token)), done.then(_secret)
+        return answer(CreateScimTokenPayload, input, done, scim_token=token, secret=secret)
 
     @strawberry.mutation(
         description="Revoke a SCIM token: the SCIM endpoint refuses it from its next request "
@@ -96,15 +95,8 @@ class Mutations:
     ) -> RevokeScimTokenPayload:
         ctx = info.context
         token = await find.visible_scim_token(ctx, decode(input.scim_token_id, "ScimToken"))
-        row, errors = await run_row(
-            ctx,
-            "revokeScimToken",
-            input,
-            lambda: provisioning.revoke_scim_token(ctx, token),
-            ScimToken,
+        done = await run(
+            info, input, lambda: provisioning.revoke_scim_token(ctx, token), row(ScimToken)
         )
-        return RevokeScimTokenPayload(
-            client_mutation_id=input.client_mutation_id,
-            scim_token=nodes.ScimToken.of(row) if row else None,
-            errors=errors,
-        )
+        revoked = done.then(nodes.ScimToken.of)
+        return answer(RevokeScimTokenPayload, input, done, scim_token=revoked)

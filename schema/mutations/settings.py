@@ -13,9 +13,10 @@ from permissions.guards import guard
 from resolvers import settings
 from resolvers import targets as find
 from resolvers.context import Context
+from resolvers.receipts import Replay, row
 from schema import nodes, targets
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, run, run_row
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
 
 Ctx = Info[Context, None]
 
@@ -75,8 +76,15 @@ class RevokeApiKeyPayload(Payload):
     )
 
 
-def _key_ids(issued: settings.IssuedKey) -> list[int]:
-    return [issued.key.id]
+async def _reissued(ids: list[int]) -> settings.IssuedKey:
+    return settings.IssuedKey(await ApiKey.get(id=ids[0]), None)  # the secret is gone
+
+
+ISSUED = Replay(lambda issued: [issued.key.id], _reissued)
+
+
+def _secret(issued: settings.IssuedKey) -> str | None:
+    return issued.secret
 
 
 @strawberry.type
@@ -94,18 +102,14 @@ class Mutations:
         instance = await ctx.loaders.product_instance.load(pk)
         if instance is None:  # the guard found it; deleted since
             raise NotFound("No such product instance.")
-        row, errors = await run_row(
-            ctx,
-            "setAnonymousAccess",
+        done = await run(
+            info,
             input,
             lambda: settings.set_anonymous_access(ctx, instance, input.enabled),
-            ProductInstance,
+            row(ProductInstance),
         )
-        return SetAnonymousAccessPayload(
-            client_mutation_id=input.client_mutation_id,
-            product_instance=nodes.ProductInstance.of(row) if row else None,
-            errors=errors,
-        )
+        changed = done.then(nodes.ProductInstance.of)
+        return answer(SetAnonymousAccessPayload, input, done, product_instance=changed)
 
     @strawberry.mutation(
         description="Create an organization API key (R-KEY-1); its secret is in this payload "
@@ -118,23 +122,16 @@ class Mutations:
         ctx = info.context
         org_id = decode(input.organization_id, "Organization")
 
-        async def reload(ids: list[int]) -> settings.IssuedKey:
-            return settings.IssuedKey(await ApiKey.get(id=ids[0]), None)  # the secret is gone
-
-        async def work() -> settings.IssuedKey:
-            return await settings.create_api_key(
+        done = await run(
+            info,
+            input,
+            lambda: settings.create_api_key(
                 ctx, org_id, input.name, input.read_only, input.expires_at
-            )
-
-        # Unpacked apart: unpacking the call directly makes mypy solve R as Optional.
-        outcome = await run(ctx, "createApiKey", input, work, _key_ids, reload)
-        issued, errors = outcome
-        return CreateApiKeyPayload(
-            client_mutation_id=input.client_mutation_id,
-            api_key=nodes.ApiKey.of(issued.key) if issued else None,
-            secret=issued.secret if issued else None,
-            errors=errors,
+            ),
+            ISSUED,
         )
+        key, secret = done.then(lambda i: nodes.ApiKey.of(i.key)), done.then(_secret)
+        return answer(CreateApiKeyPayload, input, done, api_key=key, secret=secret)
 
     @strawberry.mutation(
         description="Revoke an API key: it is refused from its next request on. A key may "
@@ -146,11 +143,5 @@ class Mutations:
     ) -> RevokeApiKeyPayload:
         ctx = info.context
         key = await find.visible_api_key(ctx, decode(input.api_key_id, "ApiKey"))
-        row, errors = await run_row(
-            ctx, "revokeApiKey", input, lambda: settings.revoke_api_key(ctx, key), ApiKey
-        )
-        return RevokeApiKeyPayload(
-            client_mutation_id=input.client_mutation_id,
-            api_key=nodes.ApiKey.of(row) if row else None,
-            errors=errors,
-        )
+        done = await run(info, input, lambda: settings.revoke_api_key(ctx, key), row(ApiKey))
+        return answer(RevokeApiKeyPayload, input, done, api_key=done.then(nodes.ApiKey.of))

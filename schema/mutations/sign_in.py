@@ -12,8 +12,7 @@ from strawberry.types import Info
 
 from resolvers import sign_in
 from resolvers.context import Context
-from resolvers.errors import ErrorCode, Problem
-from schema.mutations.common import INPUT, UserError
+from schema.mutations.common import INPUT, UserError, run
 
 Ctx = Info[Context, None]
 
@@ -41,14 +40,6 @@ class SignInPayload:
     )
 
 
-REFUSED = Problem(
-    ErrorCode.INVALID_SIGN_IN_CODE,
-    "This sign-in code is unknown, used or expired: ask for a new sign-in link.",
-    field="code",
-    rule=sign_in.RULE,
-)
-
-
 @strawberry.type
 class Mutations:
     @strawberry.mutation(
@@ -57,11 +48,10 @@ class Mutations:
         "once and for minutes. Audited in each of the account's organizations."
     )
     async def sign_in(self, info: Ctx, input: Annotated[SignInInput, INPUT]) -> SignInPayload:
-        signed_in = await sign_in.redeem(input.code, info.context.request_id)
-        if signed_in is None:
-            return SignInPayload(errors=[UserError.of(REFUSED)])
+        done = await run(info, input, lambda: sign_in.redeem(info.context, input.code))
+        if done.result is None:
+            return SignInPayload(errors=[UserError.of(p) for p in done.problems])
+        signed_in = done.result
         return SignInPayload(
-            token=signed_in.token,
-            email=signed_in.account.email,
-            expires_at=signed_in.expires_at,
+            token=signed_in.token, email=signed_in.account.email, expires_at=signed_in.expires_at
         )
