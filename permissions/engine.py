@@ -24,13 +24,12 @@ from permissions.matrix import (
     Cell,
     Feature,
     FeatureId,
+    Membership,
 )
 from permissions.principal import Holdings, Principal
 from permissions.targets import Decision, Reach, Target
 
-# Not a matrix row: members see their organization's name, sites and installed products (they
-# ask for access to them, R-ACCESS-10); suspended members see nothing (R-ACCESS-11).
-VIEW_ORGANIZATION = "view_organization"
+VIEW_ORGANIZATION = Membership.VIEW_ORGANIZATION
 # What a read-only API key may still do (R-KEY-1).
 READ_FEATURES = frozenset(
     {

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -62,6 +62,18 @@ class FeatureId(StrEnum):
     UPDATE_API_KEYS = "update_api_keys"
     BILLING_CHANGE_SUBSCRIPTIONS = "billing_change_subscriptions"
     BILLING_VIEW_ESTIMATE_AND_INFO = "billing_view_estimate_and_info"
+
+
+class Membership(StrEnum):
+    """Not a matrix row: members see their organization's name, sites and installed products
+    (they ask for access to them, R-ACCESS-10); suspended members see nothing (R-ACCESS-11).
+    The engine decides it from membership alone."""
+
+    VIEW_ORGANIZATION = "view_organization"
+
+
+# What a guard or the engine is asked about: a row of the matrix, or membership.
+Asked: TypeAlias = FeatureId | Membership
 
 
 # Features that make a role holder, by role (assignAdminRole), and the experience-only ones

@@ -13,6 +13,7 @@ from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
+from permissions.matrix import FeatureId
 from permissions.targets import Target
 from resolvers import targets
 from resolvers.audit import record
@@ -20,7 +21,6 @@ from resolvers.catalog import catalog, product_name
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 
-ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
 # R-ACCESS-9: the toggle switches a product on with the role every product offers.
 DEFAULT_ROLE = "USER"
 
@@ -102,7 +102,7 @@ async def join_default_group(
     instance: ProductInstance,
     role: str,
     field: str = "role",
-    rule: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
+    rule: str = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS,
 ) -> None:
     """Direct access: every default group of the role (R-ACCESS-3), as the product's own
     admin screens do when a product has several default groups."""
@@ -258,7 +258,7 @@ async def _leave(ctx: Context, user: OrgUser, instance: ProductInstance, holding
         action="group.member_remove",
         target_type="Group",
         target_id=group.id,
-        rule=ADD_REMOVE_USERS_FROM_PRODUCTS,
+        rule=FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS,
         before=before,
     )
     return True

@@ -19,6 +19,7 @@ from models.organization import Organization
 from models.product import ProductInstance
 from permissions.engine import in_sight
 from permissions.errors import Forbidden, NotFound
+from permissions.matrix import FeatureId
 from permissions.principal import Principal, joined
 from permissions.targets import Target
 from resolvers import access, scopes, targets
@@ -32,7 +33,6 @@ from resolvers.errors import DomainError, ErrorCode, refuse
 from resolvers.pages import Filter, Link
 from resolvers.product_access import describe, held_paths
 
-APPROVE_DENY_ACCESS_REQUESTS = "approve_deny_access_requests"
 ORG_ACCESS_REQUESTS = Link(
     "access_request", "organization_id", "id", descending=True, scoped=scopes.PRODUCT_ROWS_IN_SCOPE
 )
@@ -99,7 +99,7 @@ async def visible_request(ctx: Context, request_id: int) -> AccessRequest:
     target = await request_target(ctx, request)
     if target is None:
         return request
-    decision = ctx.decide(APPROVE_DENY_ACCESS_REQUESTS, target)
+    decision = ctx.decide(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, target)
     if not in_sight(ctx.require_principal(), decision, target):
         raise NotFound("No such access request.")
     return request
@@ -149,7 +149,7 @@ async def approve_access_request(ctx: Context, request: AccessRequest) -> Access
     access.refuse_unlicensed(account.account_type, organization, "requestId")
     decider = ctx.require_principal().user_id_in(request.organization_id)
     await _decide(ctx, request, AccessRequestStatus.APPROVED, decider)
-    await _admit(ctx, request, APPROVE_DENY_ACCESS_REQUESTS, "requestId")
+    await _admit(ctx, request, FeatureId.APPROVE_DENY_ACCESS_REQUESTS, "requestId")
     return await AccessRequest.get(id=request.id)
 
 
@@ -207,7 +207,7 @@ async def _decide(
         action=DECISION_ACTIONS[status],
         target_type="AccessRequest",
         target_id=request.id,
-        rule=APPROVE_DENY_ACCESS_REQUESTS,
+        rule=FeatureId.APPROVE_DENY_ACCESS_REQUESTS,
         before={"status": AccessRequestStatus.PENDING.value},
         after={"status": status.value, "decidedBy": decider},
     )

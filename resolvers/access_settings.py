@@ -17,6 +17,7 @@ from models.directory import Account
 from models.enums import AccountType
 from models.organization import Organization
 from models.product import ProductInstance
+from permissions.matrix import FeatureId
 from resolvers import scopes
 from resolvers.audit import record
 from resolvers.context import Context
@@ -24,7 +25,6 @@ from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.pages import rows
 from resolvers.scopes import Scope
 
-CONFIGURE_USER_ACCESS_SETTINGS = "configure_user_access_settings"
 MAX_DOMAINS = 100
 # Two labels at least, the last one starting with a letter: an email domain, not a bare host
 # name or an IP address. Lower-case: the input is lower-cased first, as emails are.
@@ -144,7 +144,7 @@ async def _record_update(
         action="user_access_settings.update",
         target_type="ProductInstance",
         target_id=instance.id,
-        rule=CONFIGURE_USER_ACCESS_SETTINGS,
+        rule=FeatureId.CONFIGURE_USER_ACCESS_SETTINGS,
         before={"approvedDomains": _described(before)},
         after={"approvedDomains": _described(after)},
     )

@@ -14,6 +14,7 @@ from typing import Any
 from models.enums import AccountType, Experience
 from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.product import ProductInstance
+from permissions.matrix import FeatureId
 from resolvers.access import role_problem
 from resolvers.audit import record
 from resolvers.catalog import product_name
@@ -22,8 +23,6 @@ from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.groups import last_default_problem, lock_groups, lock_instances
 from resolvers.protected_group import GroupChange, refuse_protected
 
-ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
-CONFIGURE_DEFAULT_GROUPS = "configure_default_groups"
 MAX_GROUPS = 100
 
 # (index in `groupIds`, group), without repeats.
@@ -237,7 +236,9 @@ async def _make_default(ctx: Context, instance: ProductInstance, group: Group, r
         if await _with_customers([group.id]):
             raise DomainError(_portal_only("groupId", group))
         await GroupProductRole.create(group=group, product_instance=instance, role=role)
-        await _audit(ctx, group, "group.product_role_grant", CONFIGURE_DEFAULT_GROUPS, after=grant)
+        await _audit(
+            ctx, group, "group.product_role_grant", FeatureId.CONFIGURE_DEFAULT_GROUPS, after=grant
+        )
     await DefaultGroup.create(group=group, product_instance=instance, role=role)
     after = {"groupId": group.id, "role": role}
     await _audit_instance(ctx, instance, "product.default_group_add", after=after)
@@ -258,7 +259,7 @@ async def _audit(
     ctx: Context,
     group: Group,
     action: str,
-    rule: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
+    rule: str = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
@@ -287,7 +288,7 @@ async def _audit_instance(
         action=action,
         target_type="ProductInstance",
         target_id=instance.id,
-        rule=CONFIGURE_DEFAULT_GROUPS,
+        rule=FeatureId.CONFIGURE_DEFAULT_GROUPS,
         before=before,
         after=after,
     )

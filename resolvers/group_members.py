@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from models.directory import OrgUser
 from models.enums import AccountType
 from models.group import Group, GroupMembership, GroupProductRole
+from permissions.matrix import FeatureId
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
-from resolvers.groups import ADD_REMOVE_USERS_FROM_GROUP, lock_groups
+from resolvers.groups import lock_groups
 from resolvers.protected_group import GroupChange, refuse_protected
 from resolvers.targets import target_of_user
 
-VIEW_USERS = "view_users_in_organization"
 MAX_USERS = 100
 
 # (index in the input, user): errors name the item's place in `userIds`.
@@ -75,7 +75,7 @@ async def _directory_users(ctx: Context, group: Group, user_ids: Sequence[int | 
 async def _visible(ctx: Context, group: Group, user: OrgUser | None) -> bool:
     if user is None or user.organization_id != group.organization_id:
         return False
-    return ctx.decide(VIEW_USERS, await target_of_user(ctx, user)).allowed
+    return ctx.decide(FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_user(ctx, user)).allowed
 
 
 async def _refuse_customers(group: Group, picked: Picked) -> None:
@@ -116,7 +116,7 @@ async def _audit(
         action=action,
         target_type="Group",
         target_id=group.id,
-        rule=ADD_REMOVE_USERS_FROM_GROUP,
+        rule=FeatureId.ADD_REMOVE_USERS_FROM_GROUP,
         before=before,
         after=after,
     )

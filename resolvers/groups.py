@@ -13,6 +13,7 @@ from models.group import DefaultGroup, Group, GroupMembership, GroupProductRole
 from models.organization import Organization
 from models.product import ProductInstance
 from permissions.errors import NotFound
+from permissions.matrix import FeatureId
 from resolvers.audit import record
 from resolvers.catalog import product_name
 from resolvers.context import Context
@@ -21,8 +22,6 @@ from resolvers.identity import fold
 from resolvers.protected_group import GroupChange, refuse_protected, refuse_reserved_name
 from resolvers.validation import clean_name
 
-CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
-ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 MAX_DESCRIPTION = 1000
 MAX_NAME = 255
 
@@ -68,7 +67,7 @@ async def create_group(
         action="group.create",
         target_type="Group",
         target_id=group.id,
-        rule=CREATE_OR_MODIFY_GROUP,
+        rule=FeatureId.CREATE_OR_MODIFY_GROUP,
         after={"name": named.shown, "description": description, "siteId": site_id},
     )
     return group
@@ -180,7 +179,7 @@ async def update_group(
         action="group.update",
         target_type="Group",
         target_id=locked.id,
-        rule=CREATE_OR_MODIFY_GROUP,
+        rule=FeatureId.CREATE_OR_MODIFY_GROUP,
         before={key: before[key] for key in changed},
         after=changed,
     )
@@ -217,7 +216,7 @@ async def delete_group(ctx: Context, group: Group) -> int:
         action="group.delete",
         target_type="Group",
         target_id=locked.id,
-        rule=CREATE_OR_MODIFY_GROUP,
+        rule=FeatureId.CREATE_OR_MODIFY_GROUP,
         before=before,
     )
     return group.id
@@ -281,7 +280,7 @@ async def add_members(ctx: Context, group: Group, users: list[OrgUser]) -> None:
                 action="group.member_add",
                 target_type="Group",
                 target_id=group.id,
-                rule=ADD_REMOVE_USERS_FROM_GROUP,
+                rule=FeatureId.ADD_REMOVE_USERS_FROM_GROUP,
                 after={"userId": user.id},
             )
 

@@ -12,6 +12,7 @@ from models.group import ORG_ADMINS_GROUP, DefaultGroup, Group, GroupMembership,
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.errors import Forbidden, NotFound
+from permissions.matrix import FeatureId
 from permissions.principal import Assignment, joined
 from resolvers.audit import record
 from resolvers.catalog import CatalogProduct, catalog
@@ -20,8 +21,6 @@ from resolvers.directory_search import add_to_directory
 from resolvers.errors import ErrorCode, refuse
 from resolvers.groups import name_key
 from resolvers.validation import clean_host, clean_name
-
-ADD_NEW_PRODUCTS = "add_new_products"
 
 
 async def create_organization(
@@ -114,7 +113,7 @@ async def create_site(ctx: Context, organization_id: int, name: str) -> Site:
         action="site.create",
         target_type="Site",
         target_id=site.id,
-        rule=ADD_NEW_PRODUCTS,
+        rule=FeatureId.ADD_NEW_PRODUCTS,
         after={"name": host},
     )
     return site
@@ -149,7 +148,7 @@ async def add_product(ctx: Context, site_id: int, product_key: str) -> ProductIn
         action="product.add",
         target_type="ProductInstance",
         target_id=instance.id,
-        rule=ADD_NEW_PRODUCTS,
+        rule=FeatureId.ADD_NEW_PRODUCTS,
         after={"site": site.name, "product": product.key},
     )
     await _create_default_groups(ctx, org, site, instance, product)
@@ -181,7 +180,7 @@ async def _create_default_groups(
             action="group.create",
             target_type="Group",
             target_id=group.id,
-            rule=ADD_NEW_PRODUCTS,
+            rule=FeatureId.ADD_NEW_PRODUCTS,
             after={"name": group.name},
         )
         await record(
@@ -190,7 +189,7 @@ async def _create_default_groups(
             action="group.product_role_grant",
             target_type="Group",
             target_id=group.id,
-            rule=ADD_NEW_PRODUCTS,
+            rule=FeatureId.ADD_NEW_PRODUCTS,
             after={"productInstanceId": instance.id, "role": role, "default": True},
         )
 

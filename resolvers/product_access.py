@@ -13,7 +13,7 @@ from models.directory import OrgUser
 from models.enums import AdminRole, Experience
 from models.product import ProductInstance
 from permissions.errors import NotFound
-from permissions.matrix import TargetKind
+from permissions.matrix import FeatureId, TargetKind
 from permissions.rules import JIRA_FAMILY
 from resolvers import effective_access, targets
 from resolvers.catalog import catalog, product_name
@@ -30,7 +30,6 @@ from resolvers.effective_access import (
 from resolvers.pages import Filter, Link, filter_text, rows
 from resolvers.scopes import Scope
 
-VIEW_USERS = "view_users_in_organization"
 # ProductInstance.users: the users with effective access to each product instance.
 INSTANCE_USERS = Link(effective_access.INSTANCE_USERS, "product_instance_id", "user_id")
 
@@ -225,7 +224,7 @@ async def viewer_scope(ctx: Context, user: OrgUser) -> Scope | None:
     if ctx.was_made(TargetKind.USER, user.id):
         return None
     organization = await targets.organization_target(ctx, user.organization_id)
-    return ctx.scope(VIEW_USERS, organization)
+    return ctx.scope(FeatureId.VIEW_USERS_IN_ORGANIZATION, organization)
 
 
 def _in_scope(scope: Scope | None, instance_id: int, site_id: int | None) -> bool:

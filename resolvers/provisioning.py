@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from models.organization import Organization
 from models.provisioning import ScimToken
 from permissions.auth import new_secret
+from permissions.matrix import FeatureId
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, refuse
 from resolvers.validation import clean_name
 
-USER_PROVISIONING = "user_provisioning"
 SCIM_TOKEN_KIND = "pcs"  # `pcs_<prefix>_<secret>`: not a GraphQL credential kind
 
 
@@ -48,7 +48,7 @@ async def create_scim_token(ctx: Context, organization_id: int, name: str) -> Is
         action="scim_token.create",
         target_type="ScimToken",
         target_id=token.id,
-        rule=USER_PROVISIONING,
+        rule=FeatureId.USER_PROVISIONING,
         after={"name": name, "prefix": prefix},
     )
     return IssuedScimToken(token, credential)
@@ -71,7 +71,7 @@ async def revoke_scim_token(ctx: Context, token: ScimToken) -> ScimToken:
         action="scim_token.revoke",
         target_type="ScimToken",
         target_id=token.id,
-        rule=USER_PROVISIONING,
+        rule=FeatureId.USER_PROVISIONING,
         before={"name": token.name, "revokedAt": None},
         after={"name": token.name, "revokedAt": now.isoformat()},
     )

@@ -9,14 +9,12 @@ from models.organization import Organization
 from models.product import ProductInstance
 from permissions.auth import API_KEY_KIND, new_secret
 from permissions.errors import Forbidden
+from permissions.matrix import FeatureId
 from resolvers.audit import record
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, refuse
 from resolvers.validation import clean_name
-
-CONFIGURE_PRODUCT_SETTINGS = "configure_product_settings"
-UPDATE_API_KEYS = "update_api_keys"
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ async def set_anonymous_access(
         action="product.anonymous_access",
         target_type="ProductInstance",
         target_id=row.id,
-        rule=CONFIGURE_PRODUCT_SETTINGS,
+        rule=FeatureId.CONFIGURE_PRODUCT_SETTINGS,
         before={"anonymousAccess": not enabled},
         after={"anonymousAccess": enabled},
     )
@@ -103,7 +101,7 @@ async def _record_created(ctx: Context, key: ApiKey) -> None:
         action="api_key.create",
         target_type="ApiKey",
         target_id=key.id,
-        rule=UPDATE_API_KEYS,
+        rule=FeatureId.UPDATE_API_KEYS,
         after={
             "name": key.name,
             "prefix": key.prefix,
@@ -130,7 +128,7 @@ async def revoke_api_key(ctx: Context, key: ApiKey) -> ApiKey:
         action="api_key.revoke",
         target_type="ApiKey",
         target_id=key.id,
-        rule=UPDATE_API_KEYS,
+        rule=FeatureId.UPDATE_API_KEYS,
         before={"name": key.name, "revokedAt": None},
         after={"name": key.name, "revokedAt": now.isoformat()},
     )

@@ -276,3 +276,43 @@ async def target_of_user(ctx: Context, user: OrgUser) -> Target:
 
 async def target_of_assignment(ctx: Context, assignment: RoleAssignment) -> Target:
     return await settled(lambda: assignment_target_now(ctx, assignment))
+
+
+def row_target_now(ctx: Context, row: object) -> Target:
+    """The target of a loaded object: an organization, site, product instance, group, user or
+    admin role assignment (a guard's parent)."""
+    match row:
+        case Organization():
+            return organization_target_now(ctx, row.id)
+        case Site():
+            return site_target_now(ctx, row)
+        case ProductInstance():
+            return instance_target_now(ctx, row)
+        case OrgUser():
+            return user_target_now(ctx, row)
+        case Group():
+            return group_target_now(ctx, row)
+        case RoleAssignment():
+            return assignment_target_now(ctx, row)
+    raise TypeError(f"{type(row).__name__} is not a target")
+
+
+def id_target_now(ctx: Context, kind: TargetKind, pk: int, *, named: bool) -> Target:
+    """The target of an object by id. One the caller `named` (an input or an argument) must be
+    in sight as node(id) reads it: a group or user it may not read is NOT_FOUND. One reached
+    through an object it read (a request's decider) is refused with its feature instead."""
+    if kind is TargetKind.ORGANIZATION:
+        return organization_target_now(ctx, pk)
+    if kind is TargetKind.SITE:
+        return site_target_of_id_now(ctx, pk)
+    if kind is TargetKind.PRODUCT_INSTANCE:
+        return product_instance_target_now(ctx, pk)
+    if kind is TargetKind.GROUP:
+        group = (
+            visible_group_now(ctx, pk)
+            if named
+            else visible_now(ctx, ctx.loaders.group, pk, "group")
+        )
+        return group_target_now(ctx, group)
+    user = visible_user_now(ctx, pk) if named else visible_now(ctx, ctx.loaders.user, pk, "user")
+    return user_target_now(ctx, user)

@@ -14,14 +14,15 @@ from strawberry.types import Info
 from models.directory import OrgUser
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import effective_access, product_access
 from resolvers.catalog import product_name
 from resolvers.context import Context
 from resolvers.known import Maybe, known, peek
-from schema import targets
 from schema.enums import AdminRole, SourceKind
 from schema.node import one_now
 from schema.selection import asks
+from schema.targets import Parent, ParentId
 
 if TYPE_CHECKING:
     from schema.nodes import Group, ProductInstance, User
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 Ctx = Info[Context, None]
 R = TypeVar("R")
 W = TypeVar("W")
-VIEW_USERS = "view_users_in_organization"
-MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
-VIEW_HOLDER = guard(VIEW_USERS, targets.parent_holder, maker_reads=True)  # as the user
+MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, on=ParentId("product_instance_id"))
+# Paths and sources of a user's access are read as the user is (own access included).
+VIEW_HOLDER = guard(FeatureId.VIEW_USERS_IN_ORGANIZATION, on=Parent("holder"), maker_reads=True)
 INSTANCE = "The product instance. Members of its organization (view_organization); null when "
 "refused."
 LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]

@@ -1,16 +1,17 @@
 """AccessDiff: what an access-changing mutation did, or would do in a dry run."""
 
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry.types import Info
 
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.guards import guard
-from permissions.targets import Target
-from resolvers import access_diff, targets
+from permissions.matrix import FeatureId
+from resolvers import access_diff
 from resolvers.context import Context
 from schema.node import one
+from schema.targets import ParentId
 
 if TYPE_CHECKING:
     from schema.nodes import ProductInstance, User
@@ -23,16 +24,8 @@ LazyInstance = Annotated["ProductInstance", strawberry.lazy("schema.nodes")]
 LazyUser = Annotated["User", strawberry.lazy("schema.nodes")]
 
 
-async def _changed_user(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:
-    return [await targets.reached_user_target(info.context, source.row.user_id)]
-
-
-async def _changed_instance(source: Any, info: Ctx, _: dict[str, Any]) -> list[Target]:
-    return [await targets.product_instance_target(info.context, source.row.product_instance_id)]
-
-
-VIEW_CHANGED_USER = guard("view_users_in_organization", _changed_user)
-MEMBER_OF_CHANGED_INSTANCE = guard(VIEW_ORGANIZATION, _changed_instance)
+VIEW_CHANGED_USER = guard(FeatureId.VIEW_USERS_IN_ORGANIZATION, on=ParentId("user_id"))
+MEMBER_OF_CHANGED_INSTANCE = guard(VIEW_ORGANIZATION, on=ParentId("product_instance_id"))
 
 
 async def _instance(info: Ctx, pk: int) -> "ProductInstance":

@@ -16,6 +16,7 @@ from models import access_settings as models
 from models import product
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import access_requests as requests
 from resolvers import access_settings as settings
 from resolvers.catalog import catalog
@@ -26,16 +27,15 @@ from schema.connections import Connection, PageInfo, Window, paginate
 from schema.enums import AccessRequestStatus
 from schema.ids import encode
 from schema.node import load_all, loaded
+from schema.targets import PARENT, ParentId
 
 Ctx = Info[Context, None]
-APPROVE_DENY = requests.APPROVE_DENY_ACCESS_REQUESTS
-CONFIGURE = settings.CONFIGURE_USER_ACCESS_SETTINGS
-VIEW_USERS = "view_users_in_organization"
-READ_REQUEST = guard(APPROVE_DENY, targets.parent_request)
-VIEW_REQUESTER_ENTRY = guard(VIEW_USERS, targets.parent_request_user, maker_reads=True)
-VIEW_DECIDER = guard(VIEW_USERS, targets.parent_request_decider)
-MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, targets.parent_instance)
-CONFIGURE_INSTANCE = guard(CONFIGURE, targets.parent_instance)
+VIEW_USERS = FeatureId.VIEW_USERS_IN_ORGANIZATION
+READ_REQUEST = guard(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, on=targets.parent_request)
+VIEW_REQUESTER_ENTRY = guard(VIEW_USERS, on=targets.parent_request_user, maker_reads=True)
+VIEW_DECIDER = guard(VIEW_USERS, on=ParentId("decided_by_id", "parent.decidedBy", "User"))
+MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, on=PARENT)
+CONFIGURE_INSTANCE = guard(FeatureId.CONFIGURE_USER_ACCESS_SETTINGS, on=PARENT)
 REQUEST_FIELD = "Feature: approve_deny_access_requests, or your own request."
 
 
@@ -211,7 +211,7 @@ async def organization_requests(
         organization_id,
         page,
         lambda ids: _requests(ctx, ids),
-        ctx.scope(APPROVE_DENY, organization),
+        ctx.scope(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, organization),
         requests.status_filter(status),
     )
 
@@ -220,7 +220,7 @@ async def organization_settings(info: Ctx, organization_id: int) -> list[UserAcc
     ctx = info.context
     organization = await organization_target(ctx, organization_id)
     found = await settings.settings_of_organization(
-        organization_id, ctx.scope(CONFIGURE, organization)
+        organization_id, ctx.scope(FeatureId.CONFIGURE_USER_ACCESS_SETTINGS, organization)
     )
     return [UserAccessSettings.of(entry) for entry in found]
 

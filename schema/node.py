@@ -15,46 +15,41 @@ from strawberry.types import Info
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
 from permissions.guards import guard, list_guard
+from permissions.matrix import FeatureId
 from resolvers.catalog import catalog
 from resolvers.context import Context
 from resolvers.known import Maybe, known, peek, settled
 from resolvers.scopes import Scope
 from resolvers.targets import organization_target
-from schema import targets
+from schema.targets import PARENT, PARENT_ORGANIZATION, ParentId
 
 Ctx = Info[Context, None]
 R = TypeVar("R")
 W = TypeVar("W")
-VIEW_USERS_FEATURE = "view_users_in_organization"
+VIEW_USERS = FeatureId.VIEW_USERS_IN_ORGANIZATION
 # Members see their organization's structure; the directory needs view_users_in_organization,
 # decided on the object itself (a SCOPED role sees what lies in its scope) or, for
 # organization-wide lists, on the organization with the list narrowed to the caller's reach.
-MEMBER_OF_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_organization)
-MEMBER_OF_SITE = guard(VIEW_ORGANIZATION, targets.parent_site)
-MEMBER_OF_INSTANCE = guard(VIEW_ORGANIZATION, targets.parent_instance)
-MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, targets.parent_grant)
-MEMBER_OF_GROUP_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_group)
-MEMBER_OF_USER_ORGANIZATION = guard(VIEW_ORGANIZATION, targets.parent_user)
+MEMBER_OF = guard(VIEW_ORGANIZATION, on=PARENT)
+MEMBER_OF_GRANT = guard(VIEW_ORGANIZATION, on=ParentId("product_instance_id"))
 VIEWER_CAN = "What you may do here: one boolean per matrix feature, as the guards decide."
-VIEW_DIRECTORY = list_guard(VIEW_USERS_FEATURE, targets.parent_organization)
+VIEW_DIRECTORY = list_guard(VIEW_USERS, on=PARENT_ORGANIZATION)
 # Fields that describe their object are read by whoever made it in this request too (a
 # mutation's payload, Context.read): a product's default groups, made with it, but not the
 # groups and people that hold it.
-VIEW_DEFAULT_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance, maker_reads=True)
-VIEW_INSTANCE_GROUPS = guard(VIEW_USERS_FEATURE, targets.parent_instance)
-VIEW_USER = guard(VIEW_USERS_FEATURE, targets.parent_user, maker_reads=True)
-VIEW_GROUP = guard(VIEW_USERS_FEATURE, targets.parent_group, maker_reads=True)
-VIEW_ASSIGNMENT = guard(VIEW_USERS_FEATURE, targets.parent_assignment)
-VIEW_AUDIT_LOG = guard("view_org_audit_log", targets.parent_organization)
+VIEW_DEFAULT_GROUPS = guard(VIEW_USERS, on=PARENT, maker_reads=True)
+VIEW = guard(VIEW_USERS, on=PARENT)
+VIEW_AS_MADE = guard(VIEW_USERS, on=PARENT, maker_reads=True)
+VIEW_AUDIT_LOG = guard(FeatureId.VIEW_ORG_AUDIT_LOG, on=PARENT)
 # The "Grant access" and "Add product" lists (resolvers/grantable.py): for whoever may add users
 # to a product somewhere in the organization, each product then decided as the mutation would.
-GRANT_SOMEWHERE = list_guard("add_remove_users_from_products", targets.parent_user_organization)
-MODIFY_GROUP = guard("create_or_modify_group", targets.parent_group)
-UPDATE_API_KEYS = guard("update_api_keys", targets.parent_organization)
-USER_PROVISIONING = guard("user_provisioning", targets.parent_organization)
-APPROVE_DENY_REQUESTS = list_guard("approve_deny_access_requests", targets.parent_organization)
+GRANT_SOMEWHERE = list_guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=PARENT_ORGANIZATION)
+MODIFY_GROUP = guard(FeatureId.CREATE_OR_MODIFY_GROUP, on=PARENT)
+UPDATE_API_KEYS = guard(FeatureId.UPDATE_API_KEYS, on=PARENT)
+USER_PROVISIONING = guard(FeatureId.USER_PROVISIONING, on=PARENT)
+APPROVE_DENY_REQUESTS = list_guard(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, on=PARENT_ORGANIZATION)
 CONFIGURE_ACCESS_SETTINGS = list_guard(
-    "configure_user_access_settings", targets.parent_organization
+    FeatureId.CONFIGURE_USER_ACCESS_SETTINGS, on=PARENT_ORGANIZATION
 )
 
 
@@ -101,7 +96,7 @@ class Product:
 
 async def directory_scope(info: Ctx, organization_id: int) -> Scope | None:
     organization = await organization_target(info.context, organization_id)
-    return info.context.scope(VIEW_USERS_FEATURE, organization)
+    return info.context.scope(VIEW_USERS, organization)
 
 
 def loaded_now(loader: DataLoader[int, R | None], pk: int) -> R:

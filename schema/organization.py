@@ -27,7 +27,7 @@ from schema.ids import decode, encode
 from schema.node import (
     APPROVE_DENY_REQUESTS,
     CONFIGURE_ACCESS_SETTINGS,
-    MEMBER_OF_ORGANIZATION,
+    MEMBER_OF,
     UPDATE_API_KEYS,
     USER_PROVISIONING,
     VIEW_AUDIT_LOG,
@@ -89,7 +89,7 @@ class Organization(Node):
 
     @strawberry.field(
         description="Sites of the organization. Members (view_organization).",
-        extensions=[MEMBER_OF_ORGANIZATION],
+        extensions=[MEMBER_OF],
     )
     async def sites(
         self,
@@ -350,7 +350,7 @@ class Organization(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.OrganizationViewerCan,
-        extensions=[MEMBER_OF_ORGANIZATION],
+        extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await organization_target(info.context, self.row.id)

@@ -17,13 +17,11 @@ from schema.enums import AccountType, AdminRole, UserStatus
 from schema.ids import encode
 from schema.node import (
     GRANT_SOMEWHERE,
+    MEMBER_OF,
     MEMBER_OF_GRANT,
-    MEMBER_OF_GROUP_ORGANIZATION,
-    MEMBER_OF_USER_ORGANIZATION,
     MODIFY_GROUP,
-    VIEW_ASSIGNMENT,
-    VIEW_GROUP,
-    VIEW_USER,
+    VIEW,
+    VIEW_AS_MADE,
     VIEWER_CAN,
     Ctx,
     Node,
@@ -69,7 +67,7 @@ class User(Node):
         description="The organization whose directory holds the user. "
         "Feature: view_users_in_organization (everyone sees their own); null when refused.",
         graphql_type=Organization,
-        extensions=[VIEW_USER],
+        extensions=[VIEW_AS_MADE],
     )
     def organization(self, info: Ctx) -> Maybe[Organization]:
         return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
@@ -77,7 +75,7 @@ class User(Node):
     @strawberry.field(
         description="Groups the user is a member of. Feature: view_users_in_organization "
         "(SCOPED: narrowed; everyone sees all of their own).",
-        extensions=[VIEW_USER],
+        extensions=[VIEW_AS_MADE],
     )
     async def groups(
         self,
@@ -101,7 +99,7 @@ class User(Node):
     @strawberry.field(
         description="Admin roles the user holds, with their scopes. "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_USER],
+        extensions=[VIEW_AS_MADE],
     )
     async def admin_roles(self, info: Ctx) -> list["AdminRoleAssignment"]:
         rows = await info.context.loaders.roles_by_user.load(self.row.id)
@@ -112,7 +110,7 @@ class User(Node):
         "(DEFAULT_GROUP, GROUP, ADMIN_ROLE, SITE_ROLE). Empty for portal-only customers "
         "(R-ACCESS-6) and users who are not active (R-ACCESS-11). Feature: "
         "view_users_in_organization (SCOPED: the products in scope; everyone sees their own).",
-        extensions=[VIEW_USER],
+        extensions=[VIEW_AS_MADE],
     )
     async def product_access(self, info: Ctx) -> list[ProductAccess]:
         found = await product_access.product_access(info.context, self.row)
@@ -123,7 +121,7 @@ class User(Node):
         description="Per product instance where the user holds access or an admin role: "
         "whether they count towards its plan, and why. Feature: view_users_in_organization "
         "(SCOPED: the products in scope; everyone sees their own).",
-        extensions=[VIEW_USER],
+        extensions=[VIEW_AS_MADE],
     )
     async def billing(self, info: Ctx) -> list[ProductBilling]:
         return [ProductBilling.of(b) for b in await product_access.billing(info.context, self.row)]
@@ -143,7 +141,7 @@ class User(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.UserViewerCan,
-        extensions=[MEMBER_OF_USER_ORGANIZATION],
+        extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_user(info.context, self.row)
@@ -189,7 +187,7 @@ class Group(Node):
     @strawberry.field(
         description="The site of an ORIGINAL group; null when organization-level.",
         graphql_type=Site | None,
-        extensions=[VIEW_GROUP],
+        extensions=[VIEW_AS_MADE],
     )
     def site(self, info: Ctx) -> Maybe[Site | None]:
         if self.row.site_id is None:
@@ -198,7 +196,7 @@ class Group(Node):
 
     @strawberry.field(
         description="Members. Feature: view_users_in_organization.",
-        extensions=[VIEW_GROUP],
+        extensions=[VIEW_AS_MADE],
     )
     async def members(
         self,
@@ -219,7 +217,7 @@ class Group(Node):
     @strawberry.field(
         description="Product roles members hold through this group (R-ACCESS-1). "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_GROUP],
+        extensions=[VIEW_AS_MADE],
     )
     async def product_roles(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.product_roles_by_group.load(self.row.id)
@@ -228,7 +226,7 @@ class Group(Node):
     @strawberry.field(
         description="Product roles this group is a default group for. "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_GROUP],
+        extensions=[VIEW_AS_MADE],
     )
     async def is_default_for(self, info: Ctx) -> list[ProductRoleGrant]:
         rows = await info.context.loaders.default_for_by_group.load(self.row.id)
@@ -249,7 +247,7 @@ class Group(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.GroupViewerCan,
-        extensions=[MEMBER_OF_GROUP_ORGANIZATION],
+        extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_group(info.context, self.row)
@@ -285,7 +283,7 @@ class AdminRoleAssignment(Node):
     @strawberry.field(
         description="Who holds it. Feature: view_users_in_organization; null when refused.",
         graphql_type=User,
-        extensions=[VIEW_ASSIGNMENT],
+        extensions=[VIEW],
     )
     def user(self, info: Ctx) -> Maybe[User]:
         return one_now(info.context.loaders.user, self.row.user_id, User.of)
@@ -293,7 +291,7 @@ class AdminRoleAssignment(Node):
     @strawberry.field(
         description="The organization, site or product instance it covers.",
         graphql_type=AdminRoleScope,
-        extensions=[VIEW_ASSIGNMENT],
+        extensions=[VIEW],
     )
     def scope(self, info: Ctx) -> Maybe[Organization | Site | ProductInstance]:
         loaders, row = info.context.loaders, self.row

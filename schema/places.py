@@ -14,10 +14,9 @@ from schema.connections import After, Before, Connection, First, Last, paginate,
 from schema.enums import SourceKind
 from schema.ids import encode
 from schema.node import (
-    MEMBER_OF_INSTANCE,
-    MEMBER_OF_SITE,
+    MEMBER_OF,
+    VIEW,
     VIEW_DEFAULT_GROUPS,
-    VIEW_INSTANCE_GROUPS,
     VIEWER_CAN,
     Ctx,
     Node,
@@ -53,14 +52,14 @@ class Site(Node):
     @strawberry.field(
         description="The site's organization. Members (view_organization); null when refused.",
         graphql_type=Organization,
-        extensions=[MEMBER_OF_SITE],
+        extensions=[MEMBER_OF],
     )
     def organization(self, info: Ctx) -> Maybe[Organization]:
         return one_now(info.context.loaders.organization, self.row.organization_id, Organization.of)
 
     @strawberry.field(
         description="Products installed on the site. Members (view_organization).",
-        extensions=[MEMBER_OF_SITE],
+        extensions=[MEMBER_OF],
     )
     async def products(self, info: Ctx) -> list["ProductInstance"]:
         rows = await info.context.loaders.instances_by_site.load(self.row.id)
@@ -69,7 +68,7 @@ class Site(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.SiteViewerCan,
-        extensions=[MEMBER_OF_SITE],
+        extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_site(info.context, self.row)
@@ -97,7 +96,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description="The catalog product installed. Members (view_organization); null when "
         "refused.",
-        extensions=[MEMBER_OF_INSTANCE],
+        extensions=[MEMBER_OF],
     )
     def product(self) -> Product:
         return Product.of(self.row.product_id)
@@ -105,7 +104,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description="The site it is installed on. Members (view_organization); null when refused.",
         graphql_type=Site,
-        extensions=[MEMBER_OF_INSTANCE],
+        extensions=[MEMBER_OF],
     )
     def site(self, info: Ctx) -> Maybe[Site]:
         return one_now(info.context.loaders.site, self.row.site_id, Site.of)
@@ -126,7 +125,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description="Groups holding a role on this product instance. "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW],
     )
     async def groups(
         self,
@@ -150,7 +149,7 @@ class ProductInstance(Node):
         description="Users with effective access (User.productAccess), by user id; `role` and "
         "`sourceKind` keep those holding that role or holding it through that kind of source. "
         "Feature: view_users_in_organization.",
-        extensions=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW],
     )
     async def users(
         self,
@@ -187,7 +186,7 @@ class ProductInstance(Node):
         "Not counted: user access admins by that role (R-ROLE-8), portal-only customers "
         "(R-ACCESS-6), anonymous users (R-ACCESS-7), suspended or deactivated users "
         "(R-ACCESS-11). Feature: view_users_in_organization.",
-        extensions=[VIEW_INSTANCE_GROUPS],
+        extensions=[VIEW],
     )
     async def billable_user_count(self, info: Ctx) -> int:
         return await product_access.billable_user_count(info.context, self.row)
@@ -195,7 +194,7 @@ class ProductInstance(Node):
     @strawberry.field(
         description=VIEWER_CAN,
         graphql_type=abilities.ProductInstanceViewerCan,
-        extensions=[MEMBER_OF_INSTANCE],
+        extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
         target = await find.target_of_instance(info.context, self.row, granting=True)

@@ -12,6 +12,7 @@ from models.enums import Experience
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import BadUserInput, NotFound
 from permissions.guards import Authenticated, guard
+from permissions.matrix import FeatureId
 from permissions.principal import Principal
 from permissions.targets import Target
 from resolvers import access_requests, product_access, targets
@@ -23,12 +24,11 @@ from schema.access import AccessExplanation
 from schema.connections import After, Before, Connection, First, Last, window
 from schema.enums import AccessRequestStatus, AccountType
 from schema.ids import decode, parse
-from schema.targets import argument_organization, argument_user
+from schema.targets import Argument
 
 Ctx = Info[Context, None]
-VIEW_USERS = "view_users_in_organization"
-MEMBER_OF_ARGUMENT = guard(VIEW_ORGANIZATION, argument_organization)
-VIEW_ARGUMENT_USER = guard(VIEW_USERS, argument_user)
+MEMBER_OF_ARGUMENT = guard(VIEW_ORGANIZATION, on=Argument("id", "Organization"))
+VIEW_ARGUMENT_USER = guard(FeatureId.VIEW_USERS_IN_ORGANIZATION, on=Argument("userId"))
 
 
 @dataclass(frozen=True)
@@ -74,20 +74,29 @@ NODE_READS: dict[str, NodeRead] = {
     "ProductInstance": NodeRead(
         "product_instance", nodes.ProductInstance.of, VIEW_ORGANIZATION, targets.target_of_instance
     ),
-    "User": NodeRead("user", nodes.User.of, VIEW_USERS, targets.target_of_user),
-    "Group": NodeRead("group", nodes.Group.of, VIEW_USERS, targets.target_of_group),
+    "User": NodeRead(
+        "user", nodes.User.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target_of_user
+    ),
+    "Group": NodeRead(
+        "group", nodes.Group.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target_of_group
+    ),
     "AdminRoleAssignment": NodeRead(
-        "role_assignment", nodes.AdminRoleAssignment.of, VIEW_USERS, targets.target_of_assignment
+        "role_assignment",
+        nodes.AdminRoleAssignment.of,
+        FeatureId.VIEW_USERS_IN_ORGANIZATION,
+        targets.target_of_assignment,
     ),
     "AuditEvent": NodeRead(
         "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
     ),
-    "ApiKey": NodeRead("api_key", nodes.ApiKey.of, "update_api_keys", _organization_of),
-    "ScimToken": NodeRead("scim_token", nodes.ScimToken.of, "user_provisioning", _organization_of),
+    "ApiKey": NodeRead("api_key", nodes.ApiKey.of, FeatureId.UPDATE_API_KEYS, _organization_of),
+    "ScimToken": NodeRead(
+        "scim_token", nodes.ScimToken.of, FeatureId.USER_PROVISIONING, _organization_of
+    ),
     "AccessRequest": NodeRead(
         "access_request",
         requests.AccessRequest.of,
-        access_requests.APPROVE_DENY_ACCESS_REQUESTS,
+        FeatureId.APPROVE_DENY_ACCESS_REQUESTS,
         access_requests.request_target,
     ),
 }

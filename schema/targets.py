@@ -1,16 +1,30 @@
-"""How guards find their targets: from the parent object, the arguments or the mutation's input."""
+"""Where a guard's target comes from: the parent object, an input field, an argument, or the
+organization of either; and the few targets that need a rule of their own (named `found`).
+
+A guarded field declares its guard in one line (permissions/guards.py, docs/rule-engine.md):
+
+    extensions=[guard(FeatureId.CONFIGURE_PRODUCT_SETTINGS, on=Input("productInstanceId"))]
+
+A source answers from what the request has read when it can (resolvers/known.py), so that the
+field it guards stays synchronous; else an awaitable that reads first. Ids are decoded here
+(an id of another type is NOT_FOUND) and read through resolvers/targets.py: NOT_FOUND for what
+the caller may not see, before any feature is decided.
+"""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from inspect import isawaitable
 from typing import Any
 
 from strawberry.types import Info
 
 from models.directory import OrgUser
 from models.enums import Experience, ScopeKind
+from models.organization import Organization
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import NotFound
-from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, FeatureId
+from permissions.matrix import EXPERIENCE_ROLES, MAKE_ROLE_FEATURE, Asked, FeatureId, TargetKind
 from permissions.targets import Target
 from resolvers import access, access_requests, targets
 from resolvers.admin_roles import ScopeRef
@@ -20,77 +34,204 @@ from resolvers.membership import status_feature
 from schema.ids import decode, parse
 
 Ctx = Info[Context, None]
+Finder = Callable[[Any, Ctx, dict[str, Any]], Maybe[Sequence[Any]]]
+
+# The kind of object a global id's type names, and the id field naming one ("productInstanceId",
+# "groupIds", "product_instance_id"): the field's name without Id(s) is the type's.
+KINDS = {
+    "Organization": TargetKind.ORGANIZATION,
+    "Site": TargetKind.SITE,
+    "ProductInstance": TargetKind.PRODUCT_INSTANCE,
+    "Group": TargetKind.GROUP,
+    "User": TargetKind.USER,
+}
 
 
-# Read guards: answered from what the request has read when it can (resolvers/known.py), so
-# that the field they guard stays synchronous; else an awaitable that reads first.
+def _type_of(field: str) -> str:
+    """ "productInstanceId" and "product_instance_id" -> "ProductInstance"."""
+    words = field.removesuffix("s").removesuffix("Id").removesuffix("_id").split("_")
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    if name not in KINDS:
+        raise ValueError(f"{field} names no target kind")  # a bug, at import
+    return name
 
 
-def parent_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.organization_target_now(info.context, source.row.id)])
+def _camel(field: str) -> str:
+    first, *rest = field.split("_")
+    return first + "".join(w.capitalize() for w in rest)
 
 
-def parent_site(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.site_target_now(info.context, source.row)])
+def _snake(field: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in field)
 
 
-def parent_instance(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.instance_target_now(info.context, source.row)])
+def _all(found: list[Maybe[Target]]) -> Maybe[Sequence[Target]]:
+    """Several targets, each read as soon as it can be: the loaders batch what is missing."""
+    if not any(isawaitable(f) for f in found):
+        return found  # type: ignore[return-value]  # no awaitable among them
+    return _gathered(found)
 
 
-def parent_user(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.user_target_now(info.context, source.row)])
+async def _gathered(found: list[Maybe[Target]]) -> Sequence[Target]:
+    async def one(target: Maybe[Target]) -> Target:
+        return await target if isawaitable(target) else target
+
+    return await asyncio.gather(*(one(f) for f in found))
 
 
-def parent_holder(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    """Paths and sources of a user's access are read as the user is (own access included)."""
-    return known(lambda: [targets.user_target_now(info.context, source.holder)])
+def _ids(ctx: Context, type_name: str, value: Any, *, named: bool) -> Maybe[Sequence[Target]]:
+    """The targets of one global id or a list of them (each once, in order)."""
+    values = value if isinstance(value, list) else [value]
+    pks = dict.fromkeys(decode(v, type_name) for v in values)
+    kind = KINDS[type_name]
+
+    def read(pk: int) -> Maybe[Target]:
+        return known(lambda: targets.id_target_now(ctx, kind, pk, named=named))
+
+    return _all([read(pk) for pk in pks])
 
 
-def parent_user_organization(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    organization_id = source.row.organization_id
-    return known(lambda: [targets.organization_target_now(info.context, organization_id)])
+@dataclass(frozen=True)
+class Parent:
+    """The parent object itself (`attribute`: its row, or another object it holds)."""
+
+    attribute: str = "row"
+
+    @property
+    def where(self) -> str:
+        return "parent" if self.attribute == "row" else f"parent.{self.attribute}"
+
+    def __call__(self, source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        row = getattr(source, self.attribute)
+        return known(lambda: [targets.row_target_now(info.context, row)])
 
 
-def parent_group(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.group_target_now(info.context, source.row)])
+@dataclass(frozen=True)
+class ParentId:
+    """An object the parent's row names by id ("product_instance_id", "organization_id"),
+    reached through the parent: refused with the feature rather than hidden. None: no target."""
+
+    attribute: str
+    shown: str = ""
+    type_name: str = ""
+
+    @property
+    def where(self) -> str:
+        return self.shown or f"parent.{_camel(self.attribute)}"
+
+    def __call__(self, source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        pk = getattr(source.row, self.attribute)
+        if pk is None:
+            return []
+        kind = KINDS[self.type_name or _type_of(self.attribute)]
+        return known(lambda: [targets.id_target_now(info.context, kind, pk, named=False)])
 
 
-def parent_assignment(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    return known(lambda: [targets.assignment_target_now(info.context, source.row)])
+@dataclass(frozen=True)
+class ParentOrganization:
+    """The organization of the parent object: itself for an organization, else its own."""
+
+    where = "parent.organization"
+
+    def __call__(self, source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        row = source.row
+        pk = row.id if isinstance(row, Organization) else row.organization_id
+        return known(lambda: [targets.organization_target_now(info.context, pk)])
 
 
-def parent_grant(source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-    """A product role grant is read where its product instance lies."""
-    ctx, instance_id = info.context, source.row.product_instance_id
-    return known(lambda: [targets.product_instance_target_now(ctx, instance_id)])
+PARENT = Parent()
+PARENT_ORGANIZATION = ParentOrganization()
 
 
-async def argument_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.organization_target(info.context, decode(kwargs["id"], "Organization"))]
+@dataclass(frozen=True)
+class Input:
+    """The object (or objects) an id field of the mutation's input names ("productInstanceId",
+    "groupIds"); NOT_FOUND for what the caller may not see."""
+
+    field: str
+
+    @property
+    def where(self) -> str:
+        return f"input.{self.field}"
+
+    def __call__(self, _: Any, info: Ctx, kwargs: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        value = getattr(kwargs["input"], _snake(self.field))
+        return _ids(info.context, _type_of(self.field), value, named=True)
 
 
-async def argument_user(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    return [await targets.user_target(info.context, decode(kwargs["user_id"], "User"))]
+@dataclass(frozen=True)
+class Argument:
+    """The object an id argument names (`type_name` when the argument's name does not say it,
+    as `id` does not)."""
+
+    name: str
+    type_name: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"argument.{self.name}"
+
+    def __call__(self, _: Any, info: Ctx, kwargs: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        type_name = self.type_name or _type_of(self.name)
+        return _ids(info.context, type_name, kwargs[_snake(self.name)], named=True)
 
 
-async def input_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    org_id = decode(kwargs["input"].organization_id, "Organization")
-    return [await targets.organization_target(info.context, org_id)]
+# Organization-level objects that are not targets themselves: an input id naming one is decided
+# on its organization.
+_HELD: dict[str, Callable[[Context, int], Any]] = {
+    "ApiKey": targets.visible_api_key_now,
+    "ScimToken": targets.visible_scim_token_now,
+}
 
 
-async def input_site(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    site_id = decode(kwargs["input"].site_id, "Site")
-    return [await targets.site_target(info.context, site_id)]
+@dataclass(frozen=True)
+class InputOrganization:
+    """The organization of the object an input id names: an API key or a SCIM token."""
+
+    field: str
+    type_name: str
+
+    @property
+    def where(self) -> str:
+        return f"input.{self.field}.organization"
+
+    def __call__(self, _: Any, info: Ctx, kwargs: dict[str, Any]) -> Maybe[Sequence[Target]]:
+        ctx = info.context
+        pk = decode(getattr(kwargs["input"], _snake(self.field)), self.type_name)
+        visible = _HELD[self.type_name]
+        return known(
+            lambda: [targets.organization_target_now(ctx, visible(ctx, pk).organization_id)]
+        )
 
 
+@dataclass(frozen=True)
+class Found:
+    """A target with a rule of its own (what a grant reaches, a request's product instance);
+    `where` is how the SDL names it."""
+
+    where: str
+    find: Finder
+
+    def __call__(self, source: Any, info: Ctx, kwargs: dict[str, Any]) -> Maybe[Sequence[Any]]:
+        return self.find(source, info, kwargs)
+
+
+def found(where: str) -> Callable[[Finder], Found]:
+    return lambda find: Found(where, find)
+
+
+async def _one(found: Maybe[Sequence[Target]]) -> Target:
+    return (await found if isawaitable(found) else found)[0]
+
+
+@found("input.productAccess.productInstanceId granting, else input.organizationId")
 async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """inviteUser: each product instance it grants, through its default groups (R-ACCESS-3,
     R-ROLE-10); with none, the organization (API.md)."""
-    organization = await input_organization(_, info, kwargs)  # the organization must be visible
+    organization = await _one(Input("organizationId")(_, info, kwargs))  # must be visible
     grants = kwargs["input"].product_access or []
     if not grants:
-        return organization
+        return [organization]
     ids = [decode(g.product_instance_id, "ProductInstance") for g in grants]
     return await asyncio.gather(  # together, so the loaders read them in one batch
         *(targets.product_instance_target(info.context, pk, granting=True) for pk in ids)
@@ -106,28 +247,32 @@ def _user_and_instance(kwargs: dict[str, Any]) -> tuple[int, int]:
     return decode(input.user_id, "User"), decode(input.product_instance_id, "ProductInstance")
 
 
+@found("input.productInstanceId granting")
 async def input_granted_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """grantProductAccess, changeProductRole: the product instance with what its default
     groups give (R-ACCESS-3, R-ROLE-10)."""
     return [await access.granting_target(info.context, *_user_and_instance(kwargs))]
 
 
+@found("input.productInstanceId revoking")
 async def input_revoked_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """revokeProductAccess: the product instance with what the groups left also give."""
     return [await access.revoking_target(info.context, *_user_and_instance(kwargs))]
 
 
+@found("input.productInstanceId granting or revoking")
 async def input_toggled_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """setProductAccess: as a grant when switching on, as a revocation when switching off."""
     if kwargs["input"].enabled:
-        return await input_granted_instance(_, info, kwargs)
-    return await input_revoked_instance(_, info, kwargs)
+        return [await access.granting_target(info.context, *_user_and_instance(kwargs))]
+    return [await access.revoking_target(info.context, *_user_and_instance(kwargs))]
 
 
 # Groups (issue 4): createGroup, updateGroup, deleteGroup, addGroupMembers, removeGroupMembers,
 # grantGroupProductAccess, revokeGroupProductAccess, setDefaultGroup.
 
 
+@found("input.siteId or input.organizationId")
 async def input_group_scope(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """createGroup: where the group will be. A CENTRALIZED group is the organization's (a
     siteId there is refused by the resolver, not decided on); an ORIGINAL one its site's."""
@@ -141,38 +286,10 @@ async def input_group_scope(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequen
     return [await targets.site_target(ctx, decode(input.site_id, "Site"))]
 
 
-async def input_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    """The group as it is now: what it gives decides R-ROLE-9 for user access admins."""
-    return [await targets.group_target(info.context, decode(kwargs["input"].group_id, "Group"))]
-
-
-async def input_groups(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    """Each group named, read together so the loaders batch them (one query per level)."""
-    ids = dict.fromkeys(decode(group_id, "Group") for group_id in kwargs["input"].group_ids)
-    return await asyncio.gather(*(targets.group_target(info.context, pk) for pk in ids))
-
-
-async def input_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    instance_id = decode(kwargs["input"].product_instance_id, "ProductInstance")
-    return [await targets.product_instance_target(info.context, instance_id)]
-
-
-async def input_api_key_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
-    key = await targets.visible_api_key(info.context, decode(kwargs["input"].api_key_id, "ApiKey"))
-    return [await targets.organization_target(info.context, key.organization_id)]
-
-
-async def input_scim_token_organization(
-    _: Any, info: Ctx, kwargs: dict[str, Any]
-) -> Sequence[Target]:
-    pk = decode(kwargs["input"].scim_token_id, "ScimToken")
-    token = await targets.visible_scim_token(info.context, pk)
-    return [await targets.organization_target(info.context, token.organization_id)]
-
-
 # Access requests and user access settings (issue 5, R-ACCESS-10).
 
 
+@found("input.productInstanceId granting by input.approvedDomains")
 async def input_configured_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """updateUserAccessSettings: the product instance. A domain approved without approval
     puts its accounts in the product's default group, so what that group gives counts as for
@@ -183,6 +300,7 @@ async def input_configured_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -
     return [await targets.product_instance_target(info.context, instance_id, granting=granting)]
 
 
+@found("input.requestId.productInstance")
 async def input_request_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """approveAccessRequest, denyAccessRequest: the request's product instance."""
     request_id = decode(kwargs["input"].request_id, "AccessRequest")
@@ -190,22 +308,19 @@ async def input_request_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> S
     return [await targets.product_instance_target(info.context, request.product_instance_id)]
 
 
+@found("parent.productInstance, or the requester")
 async def parent_request(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
     """An access request is read by who may decide it, and by its requester (no decision)."""
     target = await access_requests.request_target(info.context, source.row)
     return [] if target is None else [target]
 
 
+@found("parent.requester")
 async def parent_request_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
     """The requester's directory entry, read as any user is (view_users_in_organization)."""
     row = source.row
     user = await info.context.loaders.directory_entry.load((row.organization_id, row.account_id))
     return [] if user is None else [await targets.target_of_user(info.context, user)]
-
-
-async def parent_request_decider(source: Any, info: Ctx, _: dict[str, Any]) -> Sequence[Target]:
-    decider = source.row.decided_by_id
-    return [] if decider is None else [await targets.reached_user_target(info.context, decider)]
 
 
 # Admin roles and membership: assignAdminRole, revokeAdminRole, suspendUser, restoreUser,
@@ -218,8 +333,11 @@ SCOPE_TYPES = {
 }
 # What input_role_scope may ask: the make_ feature of each role, and view_organization for a
 # role the organization's experience lacks.
-ROLE_FEATURES = (VIEW_ORGANIZATION, *(f.value for f in MAKE_ROLE_FEATURE.values()))
-STATUS_FEATURES = (FeatureId.UPDATE_MANAGED_ACCOUNTS, FeatureId.MANAGE_PORTAL_ONLY_ACCOUNTS)
+ROLE_FEATURES: tuple[Asked, ...] = (VIEW_ORGANIZATION, *MAKE_ROLE_FEATURE.values())
+STATUS_FEATURES: tuple[Asked, ...] = (
+    FeatureId.UPDATE_MANAGED_ACCOUNTS,
+    FeatureId.MANAGE_PORTAL_ONLY_ACCOUNTS,
+)
 
 
 def scope_ref(scope_id: str | None) -> ScopeRef | None:
@@ -231,9 +349,10 @@ def scope_ref(scope_id: str | None) -> ScopeRef | None:
     return ScopeRef(SCOPE_TYPES.get(type_name), pk)
 
 
+@found("input.scopeId by input.role")
 async def input_role_scope(
     _: Any, info: Ctx, kwargs: dict[str, Any]
-) -> Sequence[tuple[str, Target]]:
+) -> Sequence[tuple[Asked, Target]]:
     """The make_ feature of input.role on its scope. A role the organization's experience
     lacks has no such feature there: an active member is let through to be told
     ROLE_NOT_IN_EXPERIENCE (R-ROLE-7) in the payload, which changes nothing."""
@@ -243,7 +362,7 @@ async def input_role_scope(
     if input.role not in EXPERIENCE_ROLES[organization.experience]:
         return [(VIEW_ORGANIZATION, organization)]
     scope = await _scope_target(ctx, scope_ref(input.scope_id), organization)
-    return [(MAKE_ROLE_FEATURE[input.role].value, scope)]
+    return [(MAKE_ROLE_FEATURE[input.role], scope)]
 
 
 async def _scope_target(ctx: Context, scope: ScopeRef | None, organization: Target) -> Target:
@@ -271,22 +390,25 @@ async def input_member(ctx: Context, input: Any) -> OrgUser:
     return user
 
 
+@found("input.userId by account type")
 async def input_member_status(
     _: Any, info: Ctx, kwargs: dict[str, Any]
-) -> Sequence[tuple[str, Target]]:
+) -> Sequence[tuple[Asked, Target]]:
     """suspendUser, restoreUser: the feature for the user's account type, on the user."""
     user = await input_member(info.context, kwargs["input"])
     feature = status_feature(user.account.account_type)
-    return [(feature.value, await targets.target_of_user(info.context, user))]
+    return [(feature, await targets.target_of_user(info.context, user))]
 
 
+@found("input.userId.organization")
 async def input_member_organization(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """removeUserFromOrganization: the user's organization."""
     user = await input_member(info.context, kwargs["input"])
     return [await targets.organization_target(info.context, user.organization_id)]
 
 
+@found("input.productInstanceId, input.groupId in sight")
 async def input_instance_with_group(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequence[Target]:
     """setDefaultGroup is decided on the product instance; the group must be visible too."""
-    await input_group(_, info, kwargs)
-    return await input_instance(_, info, kwargs)
+    await _one(Input("groupId")(_, info, kwargs))
+    return [await _one(Input("productInstanceId")(_, info, kwargs))]

@@ -16,10 +16,10 @@ from models.enums import Experience
 from models.group import Group as GroupRow
 from models.group import GroupMembership
 from models.provisioning import ScimGroup
+from permissions.matrix import FeatureId
 from resolvers import group_members, groups
 from resolvers.audit import record
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.provisioning import USER_PROVISIONING
 from scim.directory import Directory, parse_id
 from scim.errors import ScimError, invalid_value, not_found
 from scim.resources import Group, Member
@@ -120,7 +120,7 @@ async def _save_external_id(d: Directory, group: GroupRow, external_id: str | No
         action="scim.group_update",
         target_type="Group",
         target_id=group.id,
-        rule=USER_PROVISIONING,
+        rule=FeatureId.USER_PROVISIONING,
         before={"externalId": before},
         after={"externalId": external_id},
     )

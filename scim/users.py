@@ -13,10 +13,10 @@ from models.directory import Account, OrgUser
 from models.enums import AccountType, UserStatus
 from models.group import GroupMembership
 from models.provisioning import ScimUser
+from permissions.matrix import FeatureId
 from resolvers import membership
 from resolvers.audit import record
 from resolvers.directory import invite_user
-from resolvers.provisioning import USER_PROVISIONING
 from resolvers.validation import clean_email, clean_name
 from scim.directory import Directory, parse_id
 from scim.errors import ScimError, invalid_value, not_found
@@ -152,7 +152,7 @@ async def _save_profile(
         action="scim.user_provision" if row is None else "scim.user_update",
         target_type="User",
         target_id=user.id,
-        rule=USER_PROVISIONING,
+        rule=FeatureId.USER_PROVISIONING,
         before={key: before.get(key) for key in changed} if row else None,
         after=changed,
     )
@@ -207,7 +207,7 @@ async def _save_account(d: Directory, user: OrgUser, email: str, name: str | Non
         action="scim.account_update",
         target_type="User",
         target_id=user.id,
-        rule=USER_PROVISIONING,
+        rule=FeatureId.USER_PROVISIONING,
         before={_AUDIT_NAMES[key]: getattr(account, key) for key in changes},
         after={_AUDIT_NAMES[key]: value for key, value in changes.items()},
     )

@@ -11,6 +11,7 @@ from models.directory import OrgUser
 from models.group import Group
 from models.product import ProductInstance
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import access
 from resolvers.access_diff import these
 from resolvers.context import Context
@@ -29,7 +30,6 @@ from schema.mutations.common import (
 )
 
 Ctx = Info[Context, None]
-FEATURE = "add_remove_users_from_products"
 USER_ID = "A user of the product instance's organization."
 INSTANCE_ID = "The product instance: the product on one site."
 ROLE = "A product role the product offers (productCatalog), like USER or AGENT."
@@ -132,7 +132,9 @@ class Mutations:
         description="Give a user a product role directly: they join the product's default "
         "group for the role (R-ACCESS-3). Refused when they already have the product "
         "(R-ACCESS-4: use changeProductRole). Feature: add_remove_users_from_products.",
-        extensions=[guard(FEATURE, targets.input_granted_instance)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_granted_instance)
+        ],
     )
     async def grant_product_access(
         self, info: Ctx, input: Annotated[GrantProductAccessInput, INPUT]
@@ -149,7 +151,9 @@ class Mutations:
         description="Change the role of a user's direct access: they move to the default "
         "group of the new role. Access through other groups is changed on the group. "
         "Feature: add_remove_users_from_products.",
-        extensions=[guard(FEATURE, targets.input_granted_instance)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_granted_instance)
+        ],
     )
     async def change_product_role(
         self, info: Ctx, input: Annotated[ChangeProductRoleInput, INPUT]
@@ -166,7 +170,9 @@ class Mutations:
         description="Remove every group membership that gives the user the product, default "
         "groups and others; the user also loses what those groups give. "
         "Feature: add_remove_users_from_products.",
-        extensions=[guard(FEATURE, targets.input_revoked_instance)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_revoked_instance)
+        ],
     )
     async def revoke_product_access(
         self, info: Ctx, input: Annotated[RevokeProductAccessInput, INPUT]
@@ -188,7 +194,9 @@ class Mutations:
         "a product on for a user with its default role (USER) or off (as "
         "revokeProductAccess). Switching to where the user already is changes nothing. "
         "Feature: add_remove_users_from_products.",
-        extensions=[guard(FEATURE, targets.input_toggled_instance)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_toggled_instance)
+        ],
     )
     async def set_product_access(
         self, info: Ctx, input: Annotated[SetProductAccessInput, INPUT]

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from models.access_settings import AccessRequest
 from permissions.guards import Authenticated, guard
+from permissions.matrix import FeatureId
 from resolvers import access_requests, access_settings
 from resolvers import targets as find
 from resolvers.access_diff import entry_of
@@ -20,8 +21,6 @@ from schema.ids import decode
 from schema.mutations.common import INPUT, MutationInput, Payload, answer, guarded, run
 
 Ctx = Info[Context, None]
-APPROVE_DENY = access_requests.APPROVE_DENY_ACCESS_REQUESTS
-CONFIGURE = access_settings.CONFIGURE_USER_ACCESS_SETTINGS
 REQUEST_ID = "A pending request (organization.accessRequests)."
 
 
@@ -118,7 +117,9 @@ class Mutations:
         description="Replace the approved email domains of a product instance (R-ACCESS-10); "
         "none in a government cloud organization (R-ACCESS-8). "
         "Feature: configure_user_access_settings.",
-        extensions=[guard(CONFIGURE, targets.input_configured_instance)],
+        extensions=[
+            guard(FeatureId.CONFIGURE_USER_ACCESS_SETTINGS, on=targets.input_configured_instance)
+        ],
     )
     async def update_user_access_settings(
         self, info: Ctx, input: Annotated[UpdateUserAccessSettingsInput, INPUT]
@@ -164,7 +165,9 @@ class Mutations:
         description="Approve a pending request: the requester joins the organization if needed "
         "and the product's default group for USER (R-ACCESS-3, R-ACCESS-10). "
         "Feature: approve_deny_access_requests.",
-        extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
+        extensions=[
+            guard(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, on=targets.input_request_instance)
+        ],
     )
     async def approve_access_request(
         self, info: Ctx, input: Annotated[ApproveAccessRequestInput, INPUT]
@@ -177,14 +180,22 @@ class Mutations:
             input,
             lambda: access_requests.approve_access_request(ctx, request),
             REQUEST,
-            await guarded(ctx, requester, request.organization_id, APPROVE_DENY, requester),
+            await guarded(
+                ctx,
+                requester,
+                request.organization_id,
+                FeatureId.APPROVE_DENY_ACCESS_REQUESTS,
+                requester,
+            ),
         )
         approved = done.then(AccessRequestNode.of)
         return answer(ApproveAccessRequestPayload, input, done, access_request=approved)
 
     @strawberry.mutation(
         description="Deny a pending request (R-ACCESS-10). Feature: approve_deny_access_requests.",
-        extensions=[guard(APPROVE_DENY, targets.input_request_instance)],
+        extensions=[
+            guard(FeatureId.APPROVE_DENY_ACCESS_REQUESTS, on=targets.input_request_instance)
+        ],
     )
     async def deny_access_request(
         self, info: Ctx, input: Annotated[DenyAccessRequestInput, INPUT]

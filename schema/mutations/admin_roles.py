@@ -32,7 +32,7 @@ Ctx = Info[Context, None]
 P = TypeVar("P", bound="AssignAdminRolePayload | RevokeAdminRolePayload")
 Resolver = Callable[[Context, OrgUser, AdminRole, ScopeRef | None], Awaitable[OrgUser]]
 # One guard for the five roles: it asks the make_ feature of input.role on the role's scope.
-ROLE_GUARD = picking_guard("admin_role", targets.ROLE_FEATURES, targets.input_role_scope)
+ROLE_GUARD = picking_guard(targets.ROLE_FEATURES, on=targets.input_role_scope)
 FEATURE_BY_ROLE = (
     "Feature by role: make_org_admin on the organization, make_site_admin or "
     "make_trusted_user on the site, make_user_access_admin or make_product_admin on the "

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from models.directory import OrgUser
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import directory
 from resolvers.access_diff import entry_of, these
 from resolvers.context import Context
@@ -68,7 +69,9 @@ class Mutations:
     @strawberry.mutation(
         description="Invite an account into the organization, optionally with "
         "product access (R-ACCESS-2). Feature: add_remove_users_from_products.",
-        extensions=[guard("add_remove_users_from_products", targets.input_granted_instances)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_granted_instances)
+        ],
     )
     async def invite_user(
         self, info: Ctx, input: Annotated[InviteUserInput, INPUT]

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from models.group import Group
 from models.product import ProductInstance
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import group_access
 from resolvers import targets as find
 from resolvers.access_diff import Watch, members_of
@@ -26,15 +27,14 @@ from schema.mutations.common import (
     run,
     watch,
 )
+from schema.targets import Input
 
 Ctx = Info[Context, None]
-ADD_REMOVE_USERS_FROM_PRODUCTS = "add_remove_users_from_products"
-CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
 # Both sides are decided (API.md): the product's access, then each group. Strawberry runs a
 # field's last extension first, so they are listed in reverse.
 PRODUCT_AND_GROUP_GUARDS = [
-    guard(CREATE_OR_MODIFY_GROUP, targets.input_groups),
-    guard(ADD_REMOVE_USERS_FROM_PRODUCTS, targets.input_instance),
+    guard(FeatureId.CREATE_OR_MODIFY_GROUP, on=Input("groupIds")),
+    guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=Input("productInstanceId")),
 ]
 INSTANCE_ID = "The product instance: the product on one site."
 GROUP_IDS = "1 to 100 groups. All or nothing: an error names its item (groupIds.1)."
@@ -161,7 +161,9 @@ class Mutations:
     @strawberry.mutation(
         description="Make a group a default group of a product role, or stop it being one; "
         "never org-admins (R-ROLE-15, R-ACCESS-3). Feature: configure_default_groups.",
-        extensions=[guard("configure_default_groups", targets.input_instance_with_group)],
+        extensions=[
+            guard(FeatureId.CONFIGURE_DEFAULT_GROUPS, on=targets.input_instance_with_group)
+        ],
     )
     async def set_default_group(
         self, info: Ctx, input: Annotated[SetDefaultGroupInput, INPUT]

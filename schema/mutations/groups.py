@@ -9,6 +9,7 @@ from strawberry.types import Info
 from models.group import Group
 from permissions.errors import NotFound
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import group_members, groups
 from resolvers import targets as find
 from resolvers.access_diff import members_of, these
@@ -27,10 +28,9 @@ from schema.mutations.common import (
     run,
     watch,
 )
+from schema.targets import Input
 
 Ctx = Info[Context, None]
-CREATE_OR_MODIFY_GROUP = "create_or_modify_group"
-ADD_REMOVE_USERS_FROM_GROUP = "add_remove_users_from_group"
 
 
 @strawberry.input(description="A new group.")
@@ -132,7 +132,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create a group: organization-level in CENTRALIZED, on a site in "
         "ORIGINAL. Feature: create_or_modify_group.",
-        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group_scope)],
+        extensions=[guard(FeatureId.CREATE_OR_MODIFY_GROUP, on=targets.input_group_scope)],
     )
     async def create_group(
         self, info: Ctx, input: Annotated[CreateGroupInput, INPUT]
@@ -151,7 +151,7 @@ class Mutations:
     @strawberry.mutation(
         description="Rename a group or change its description; org-admins keeps its name "
         "(R-ROLE-15). Feature: create_or_modify_group.",
-        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+        extensions=[guard(FeatureId.CREATE_OR_MODIFY_GROUP, on=Input("groupId"))],
     )
     async def update_group(
         self, info: Ctx, input: Annotated[UpdateGroupInput, INPUT]
@@ -170,7 +170,7 @@ class Mutations:
         description="Delete a group with its memberships and product roles; not org-admins "
         "nor the last default group of a product role (R-ROLE-15, R-ACCESS-3). "
         "Feature: create_or_modify_group.",
-        extensions=[guard(CREATE_OR_MODIFY_GROUP, targets.input_group)],
+        extensions=[guard(FeatureId.CREATE_OR_MODIFY_GROUP, on=Input("groupId"))],
     )
     async def delete_group(
         self, info: Ctx, input: Annotated[DeleteGroupInput, INPUT]
@@ -187,7 +187,7 @@ class Mutations:
         description="Add users to a group; members already in it are left as they are. "
         "Not org-admins (its members follow the organization admin role). "
         "Feature: add_remove_users_from_group.",
-        extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+        extensions=[guard(FeatureId.ADD_REMOVE_USERS_FROM_GROUP, on=Input("groupId"))],
     )
     async def add_group_members(
         self, info: Ctx, input: Annotated[AddGroupMembersInput, INPUT]
@@ -209,7 +209,7 @@ class Mutations:
         description="Remove users from a group; users not in it are no change. Not "
         "org-admins (its members follow the organization admin role). "
         "Feature: add_remove_users_from_group.",
-        extensions=[guard(ADD_REMOVE_USERS_FROM_GROUP, targets.input_group)],
+        extensions=[guard(FeatureId.ADD_REMOVE_USERS_FROM_GROUP, on=Input("groupId"))],
     )
     async def remove_group_members(
         self, info: Ctx, input: Annotated[RemoveGroupMembersInput, INPUT]

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from models.directory import OrgUser
 from permissions.guards import guard, picking_guard
+from permissions.matrix import FeatureId
 from resolvers import membership
 from resolvers.access_diff import Watch, these
 from resolvers.actor_reach import require_holder_reach
@@ -26,7 +27,7 @@ from schema.mutations.common import (
 )
 
 Ctx = Info[Context, None]
-STATUS_GUARD = picking_guard("user_status", targets.STATUS_FEATURES, targets.input_member_status)
+STATUS_GUARD = picking_guard(targets.STATUS_FEATURES, on=targets.input_member_status)
 # What each mutation does to the roles a user holds (they stop or start counting, or go).
 CHANGES = {
     "suspendUser": "Suspending",
@@ -110,7 +111,9 @@ class Mutations:
         description="Remove a user from the organization's directory, with their group "
         "memberships and admin roles; the last active organization admin stays (R-ROLE-3). "
         "Feature: add_remove_users_from_products on the organization.",
-        extensions=[guard("add_remove_users_from_products", targets.input_member_organization)],
+        extensions=[
+            guard(FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS, on=targets.input_member_organization)
+        ],
     )
     async def remove_user_from_organization(
         self, info: Ctx, input: Annotated[RemoveUserFromOrganizationInput, INPUT]

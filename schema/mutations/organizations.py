@@ -9,12 +9,14 @@ from models.enums import Experience
 from models.organization import Organization, Site
 from models.product import ProductInstance
 from permissions.guards import Authenticated, guard
+from permissions.matrix import FeatureId
 from resolvers import organizations
 from resolvers.context import Context
 from resolvers.receipts import row
-from schema import nodes, targets
+from schema import nodes
 from schema.ids import decode
 from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
+from schema.targets import Input
 
 Ctx = Info[Context, None]
 
@@ -91,7 +93,7 @@ class Mutations:
 
     @strawberry.mutation(
         description="Add a site. Feature: add_new_products.",
-        extensions=[guard("add_new_products", targets.input_organization)],
+        extensions=[guard(FeatureId.ADD_NEW_PRODUCTS, on=Input("organizationId"))],
     )
     async def create_site(
         self, info: Ctx, input: Annotated[CreateSiteInput, INPUT]
@@ -105,7 +107,7 @@ class Mutations:
     @strawberry.mutation(
         description="Install a product on a site, with its default groups. "
         "Feature: add_new_products.",
-        extensions=[guard("add_new_products", targets.input_site)],
+        extensions=[guard(FeatureId.ADD_NEW_PRODUCTS, on=Input("siteId"))],
     )
     async def add_product(
         self, info: Ctx, input: Annotated[AddProductInput, INPUT]

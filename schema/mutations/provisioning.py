@@ -7,13 +7,15 @@ from strawberry.types import Info
 
 from models.provisioning import ScimToken
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import provisioning
 from resolvers import targets as find
 from resolvers.context import Context
 from resolvers.receipts import Replay, row
-from schema import nodes, targets
+from schema import nodes
 from schema.ids import decode
 from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
+from schema.targets import Input, InputOrganization
 
 Ctx = Info[Context, None]
 
@@ -71,7 +73,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create a SCIM provisioning token for an identity provider; its secret is "
         "in this payload once. Feature: user_provisioning.",
-        extensions=[guard("user_provisioning", targets.input_organization)],
+        extensions=[guard(FeatureId.USER_PROVISIONING, on=Input("organizationId"))],
     )
     async def create_scim_token(
         self, info: Ctx, input: Annotated[CreateScimTokenInput, INPUT]
@@ -88,7 +90,9 @@ class Mutations:
     @strawberry.mutation(
         description="Revoke a SCIM token: the SCIM endpoint refuses it from its next request "
         "on. Feature: user_provisioning.",
-        extensions=[guard("user_provisioning", targets.input_scim_token_organization)],
+        extensions=[
+            guard(FeatureId.USER_PROVISIONING, on=InputOrganization("scimTokenId", "ScimToken"))
+        ],
     )
     async def revoke_scim_token(
         self, info: Ctx, input: Annotated[RevokeScimTokenInput, INPUT]

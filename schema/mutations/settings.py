@@ -10,13 +10,15 @@ from models.credentials import ApiKey
 from models.product import ProductInstance
 from permissions.errors import NotFound
 from permissions.guards import guard
+from permissions.matrix import FeatureId
 from resolvers import settings
 from resolvers import targets as find
 from resolvers.context import Context
 from resolvers.receipts import Replay, row
-from schema import nodes, targets
+from schema import nodes
 from schema.ids import decode
 from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
+from schema.targets import Input, InputOrganization
 
 Ctx = Info[Context, None]
 
@@ -92,7 +94,7 @@ class Mutations:
     @strawberry.mutation(
         description="Switch anonymous access on or off; Confluence, Jira and Jira Service "
         "Management only (R-ACCESS-7). Feature: configure_product_settings.",
-        extensions=[guard("configure_product_settings", targets.input_instance)],
+        extensions=[guard(FeatureId.CONFIGURE_PRODUCT_SETTINGS, on=Input("productInstanceId"))],
     )
     async def set_anonymous_access(
         self, info: Ctx, input: Annotated[SetAnonymousAccessInput, INPUT]
@@ -114,7 +116,7 @@ class Mutations:
     @strawberry.mutation(
         description="Create an organization API key (R-KEY-1); its secret is in this payload "
         "once. Feature: update_api_keys.",
-        extensions=[guard("update_api_keys", targets.input_organization)],
+        extensions=[guard(FeatureId.UPDATE_API_KEYS, on=Input("organizationId"))],
     )
     async def create_api_key(
         self, info: Ctx, input: Annotated[CreateApiKeyInput, INPUT]
@@ -136,7 +138,7 @@ class Mutations:
     @strawberry.mutation(
         description="Revoke an API key: it is refused from its next request on. A key may "
         "revoke itself. Feature: update_api_keys.",
-        extensions=[guard("update_api_keys", targets.input_api_key_organization)],
+        extensions=[guard(FeatureId.UPDATE_API_KEYS, on=InputOrganization("apiKeyId", "ApiKey"))],
     )
     async def revoke_api_key(
         self, info: Ctx, input: Annotated[RevokeApiKeyInput, INPUT]
