@@ -52,14 +52,14 @@ async def user_and_instance(
 async def granting_target(ctx: Context, user_id: int, product_instance_id: int) -> Target:
     """Granting adds the user to a default group, so what those give counts (R-ROLE-10)."""
     _, instance = await user_and_instance(ctx, user_id, product_instance_id)
-    return await targets.target_of_instance(ctx, instance, granting=True)
+    return await targets.target(ctx, instance, granting=True)
 
 
 async def revoking_target(ctx: Context, user_id: int, product_instance_id: int) -> Target:
     """Revoking removes the user from every group giving the product, and so from what those
     groups also give: a user access admin may not reach beyond their products (R-ROLE-9/10)."""
     user, instance = await user_and_instance(ctx, user_id, product_instance_id)
-    base = await targets.target_of_instance(ctx, instance)
+    base = await targets.target(ctx, instance)
     held = await holdings(user.id, instance.id)
     reached = await ctx.loaders.group_instances.load_many([h.group.id for h in held])
     return replace(base, instance_ids=frozenset().union(*reached))

@@ -19,7 +19,7 @@ from models.organization import Organization
 from models.product import ProductInstance
 from permissions.engine import in_sight
 from permissions.errors import Forbidden, NotFound
-from permissions.matrix import FeatureId
+from permissions.matrix import FeatureId, TargetKind
 from permissions.principal import Principal, joined
 from permissions.targets import Target
 from resolvers import access, scopes, targets
@@ -110,7 +110,7 @@ async def request_target(ctx: Context, request: AccessRequest) -> Target | None:
     or nothing for the requester's own request, which they read even as a non-member."""
     if request.account_id == ctx.require_principal().account_id:
         return None
-    return await targets.product_instance_target(ctx, request.product_instance_id)
+    return await targets.target_of(ctx, TargetKind.PRODUCT_INSTANCE, request.product_instance_id)
 
 
 # The mutations

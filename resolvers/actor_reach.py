@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from models.admin_role import RoleAssignment
 from models.directory import OrgUser
 from permissions.errors import Forbidden
-from permissions.matrix import MAKE_ROLE_FEATURE, FeatureId
+from permissions.matrix import MAKE_ROLE_FEATURE, FeatureId, TargetKind
 from permissions.reach import MAKE_PRODUCT_ADMIN, decide_entry
 from permissions.targets import Decision
 from resolvers import targets
@@ -44,7 +44,9 @@ async def diff_check(ctx: Context, organization_id: int, feature: str) -> Check 
             own = change.user_id == principal.user_id_in(organization_id)
             key = (change.product_instance_id, change.role, giving, own)
             if key not in decided:
-                place = await targets.product_instance_target(ctx, change.product_instance_id)
+                place = await targets.target_of(
+                    ctx, TargetKind.PRODUCT_INSTANCE, change.product_instance_id
+                )
                 decided[key] = decide_entry(
                     principal, feature, place, change.role, change.user_id, giving
                 )
@@ -61,7 +63,7 @@ async def require_holder_reach(ctx: Context, user: OrgUser, change: str) -> None
     or start counting: it needs the make_ decision of each, as assignAdminRole and
     revokeAdminRole ask it on the role's scope."""
     for assignment in await RoleAssignment.filter(user_id=user.id).order_by("id"):
-        scope = await targets.target_of_assignment(ctx, assignment)
+        scope = await targets.target(ctx, assignment)
         decision = ctx.decide(MAKE_ROLE_FEATURE[assignment.role].value, scope)
         if not decision.allowed:
             raise Forbidden(

@@ -24,7 +24,7 @@ from permissions.matrix import FeatureId
 from resolvers.context import Context
 from resolvers.effective_access import EFFECTIVE
 from resolvers.pages import Filter, Order, filter_text
-from resolvers.targets import target_of_instance, visible_instance
+from resolvers.targets import target, visible_instance
 
 AFTER_EVERY_CONTINUATION = "\U0010ffff"  # the largest code point: q + it bounds q's range
 
@@ -147,7 +147,7 @@ async def _holding(ctx: Context, organization_id: int, product_instance_id: int)
     if instance.organization_id != organization_id:
         raise NotFound("No such product instance.")
     feature = FeatureId.VIEW_USERS_IN_ORGANIZATION
-    decision = ctx.decide(feature, await target_of_instance(ctx, instance))
+    decision = ctx.decide(feature, await target(ctx, instance))
     if not decision.allowed:
         raise Forbidden(decision.reason, rule=decision.rule)
     return Filter(

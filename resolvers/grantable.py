@@ -20,7 +20,7 @@ from models.group import Group
 from models.product import ProductInstance
 from permissions.matrix import FeatureId
 from resolvers.context import Context
-from resolvers.targets import target_of_instance
+from resolvers.targets import target
 
 GRANT = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS
 
@@ -42,7 +42,7 @@ async def _allowed(
     loaded = await ctx.loaders.product_instance.load_many(sorted(candidates))
     instances = [instance for instance in loaded if instance is not None]
     found = await asyncio.gather(
-        *(target_of_instance(ctx, instance, granting=granting) for instance in instances)
+        *(target(ctx, instance, granting=granting) for instance in instances)
     )
     return [
         instance

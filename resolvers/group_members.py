@@ -18,7 +18,7 @@ from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problem, refuse
 from resolvers.groups import lock_groups
 from resolvers.protected_group import GroupChange, refuse_protected
-from resolvers.targets import target_of_user
+from resolvers.targets import target
 
 MAX_USERS = 100
 
@@ -75,7 +75,7 @@ async def _directory_users(ctx: Context, group: Group, user_ids: Sequence[int | 
 async def _visible(ctx: Context, group: Group, user: OrgUser | None) -> bool:
     if user is None or user.organization_id != group.organization_id:
         return False
-    return ctx.decide(FeatureId.VIEW_USERS_IN_ORGANIZATION, await target_of_user(ctx, user)).allowed
+    return ctx.decide(FeatureId.VIEW_USERS_IN_ORGANIZATION, await target(ctx, user)).allowed
 
 
 async def _refuse_customers(group: Group, picked: Picked) -> None:

@@ -3,59 +3,59 @@
 A page of 50 users resolves thousands of fields, and a field whose guard or resolver is a
 coroutine costs several times a plain one (bench/README.md). Most of them need only rows that
 the request's DataLoaders already hold: the organization read by the list's guard, the product
-instances read once for every user's access. So targets and nested objects are written once, as
-plain functions that `peek` at the loaders; `known` runs such a function and returns its answer
-directly, or, when a row is not loaded yet, an awaitable that loads it (batched with every
-sibling, as `DataLoader.load` always is) and runs the function again. The same function serves
-the async callers through `settled`.
+instances read once for every user's access. So targets and nested objects are written once,
+as functions that return an awaitable: `Known` (the answer itself, awaited at no cost) when
+every row they need is loaded, else a coroutine that loads what is missing, batched with every
+sibling as `DataLoader.load` always is. Async callers simply await either; a guard or a field
+resolver takes a `Known` answer at once with `now` and stays synchronous.
+
+`peek` gives a loaded row as `Known` or starts its load (so that it joins this tick's batch);
+`then` goes on from an answer, at once when it is `Known`.
 """
 
-from collections.abc import Awaitable, Callable
-from inspect import isawaitable
-from typing import Any, TypeAlias, TypeVar
+from collections.abc import Awaitable, Callable, Generator
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 K = TypeVar("K")
 T = TypeVar("T")
-Maybe: TypeAlias = T | Awaitable[T]
+U = TypeVar("U")
+Maybe: TypeAlias = T | Awaitable[T]  # what a field resolver or a target source returns
 
 
-class Unknown(Exception):  # not an error: a signal to load and try again
-    """A row the computation needs is not loaded yet; `pending` loads it."""
+class Known(Generic[T]):
+    """An answer that needed no read: awaiting it returns it without suspending."""
 
-    def __init__(self, pending: Awaitable[Any]) -> None:
-        super().__init__("not loaded yet")
-        self.pending = pending
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self.value
+        yield  # never reached: it makes __await__ a generator
 
 
-def peek(loader: DataLoader[K, T], key: K) -> T:
-    """The loaded value for `key`, or Unknown with the load of it (started now, so that it joins
-    this tick's batch)."""
+def peek(loader: DataLoader[K, T], key: K) -> Awaitable[T]:
+    """The loaded value for `key` as Known, or the load of it, started now."""
     future = loader.cache_map.get(key) if loader.cache else None
     if future is not None and future.done() and not future.cancelled():
-        return future.result()  # the loader's own exception, if it failed, as awaiting gives
-    raise Unknown(loader.load(key))
+        return Known(future.result())  # the loader's own exception, if it failed, as awaiting gives
+    return loader.load(key)
 
 
-def known(compute: Callable[[], T]) -> Maybe[T]:
-    """`compute()` now when it needs nothing unread, else an awaitable of it."""
-    try:
-        return compute()
-    except Unknown as missing:
-        return _settle(compute, missing)
+def then(found: Awaitable[T], use: Callable[[T], Awaitable[U]]) -> Awaitable[U]:
+    """`use` of the answer: at once when it is Known, else once it is read."""
+    if isinstance(found, Known):
+        return use(found.value)
+    return _then(found, use)
 
 
-async def _settle(compute: Callable[[], T], missing: Unknown) -> T:
-    while True:
-        await missing.pending
-        try:
-            return compute()
-        except Unknown as again:
-            missing = again
+async def _then(found: Awaitable[T], use: Callable[[T], Awaitable[U]]) -> U:
+    return await use(await found)
 
 
-async def settled(compute: Callable[[], T]) -> T:
-    """`compute()` for async callers: loads whatever it needs first."""
-    found = known(compute)
-    return await found if isawaitable(found) else found
+def now(found: Awaitable[T]) -> Maybe[T]:
+    """For graphql-core: the value of a Known answer, so that the field stays synchronous."""
+    return found.value if isinstance(found, Known) else found

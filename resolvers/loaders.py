@@ -26,6 +26,7 @@ from resolvers.effective_access import (
     Path,
     billable_count_sql,
 )
+from resolvers.known import Known
 from resolvers.pages import (
     CountKey,
     Link,
@@ -214,7 +215,7 @@ class Loaders:
         self.effective_paths = paths_by_user(EFFECTIVE_OF_USERS)
         self.access_paths = paths_by_user(PATHS_OF_USERS)
         self.billable_users = billable_users()
-        self.targets: dict[tuple[object, ...], Target] = {}  # resolvers/targets.py
+        self.targets: dict[tuple[object, ...], Known[Target]] = {}  # resolvers/targets.py
         self._pages: dict[Link, DataLoader[PageKey, Page]] = {}
         self._counts: dict[Link, DataLoader[CountKey, int]] = {}
 

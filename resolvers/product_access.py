@@ -113,7 +113,7 @@ async def billing(ctx: Context, user: OrgUser) -> list[Billing]:
         by_instance.setdefault(path.product_instance_id, []).append(path)
     names = await _group_names(ctx, paths)
     found = [(_bill(i, held, excluded, names), held[0].site_id) for i, held in by_instance.items()]
-    experience = await targets.experience_of(ctx, user.organization_id)
+    experience = (await targets.visible_organization(ctx, user.organization_id)).experience
     assignments = [
         a
         for a in await ctx.loaders.roles_by_user.load(user.id)
@@ -173,7 +173,7 @@ async def explain_access(ctx: Context, user_id: int, product_instance_id: int) -
         for p in await ctx.loaders.access_paths.load(user.id)
         if p.product_instance_id == instance.id
     ]
-    experience = await targets.experience_of(ctx, user.organization_id)
+    experience = (await targets.visible_organization(ctx, user.organization_id)).experience
     ignored = [
         found
         for assignment in await ctx.loaders.roles_by_user.load(user.id)

@@ -18,7 +18,7 @@ from permissions.matrix import FeatureId
 from resolvers import effective_access, product_access
 from resolvers.catalog import product_name
 from resolvers.context import Context
-from resolvers.known import Maybe, known, peek
+from resolvers.known import Known, Maybe, now, peek, then
 from schema.enums import AdminRole, SourceKind
 from schema.node import one_now
 from schema.selection import asks
@@ -101,7 +101,7 @@ class AccessSource:
         group_id, loader = self.row.group_id, info.context.loaders.group
         if group_id is None:
             return None
-        return known(lambda: _or_none(peek(loader, group_id), Group.of))
+        return now(then(peek(loader, group_id), lambda row: Known(_or_none(row, Group.of))))
 
     @strawberry.field(description="The path in words: user -> group -> role on product.")
     async def description(self, info: Ctx) -> str:

@@ -5,7 +5,7 @@ The node types live in modules of their own (organization, places, people, recor
 module imports the ones before it and names the later ones lazily (strawberry.lazy), since
 the types refer to each other both ways. `schema.nodes` gathers them."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Self, TypeVar
 
 import strawberry
@@ -18,7 +18,7 @@ from permissions.guards import guard, list_guard
 from permissions.matrix import FeatureId
 from resolvers.catalog import catalog
 from resolvers.context import Context
-from resolvers.known import Maybe, known, peek, settled
+from resolvers.known import Known, Maybe, now, peek, then
 from resolvers.scopes import Scope
 from resolvers.targets import organization_target
 from schema.targets import PARENT, PARENT_ORGANIZATION, ParentId
@@ -99,15 +99,13 @@ async def directory_scope(info: Ctx, organization_id: int) -> Scope | None:
     return info.context.scope(VIEW_USERS, organization)
 
 
-def loaded_now(loader: DataLoader[int, R | None], pk: int) -> R:
-    row = peek(loader, pk)
-    if row is None:  # deleted between reading the parent and the child
-        raise NotFound()
-    return row
+def loaded(loader: DataLoader[int, R | None], pk: int) -> Awaitable[R]:
+    def found(row: R | None) -> Awaitable[R]:
+        if row is None:  # deleted between reading the parent and the child
+            raise NotFound()
+        return Known(row)
 
-
-async def loaded(loader: DataLoader[int, R | None], pk: int) -> R:
-    return await settled(lambda: loaded_now(loader, pk))
+    return then(peek(loader, pk), found)
 
 
 async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> W:
@@ -117,7 +115,7 @@ async def one(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]
 def one_now(loader: DataLoader[int, R | None], pk: int, wrap: Callable[[R], W]) -> Maybe[W]:
     """A child object at once when the request has read its row (a field resolved this way
     stays synchronous, resolvers/known.py); else an awaitable that reads it first."""
-    return known(lambda: wrap(loaded_now(loader, pk)))
+    return now(then(loaded(loader, pk), lambda row: Known(wrap(row))))
 
 
 async def load_all(

@@ -144,7 +144,7 @@ class User(Node):
         extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
-        target = await find.target_of_user(info.context, self.row)
+        target = await find.target(info.context, self.row)
         kind, features = abilities.UserViewerCan, abilities.USER_FEATURES
         return abilities.viewer_can(info.context, kind, features, target)
 
@@ -250,7 +250,7 @@ class Group(Node):
         extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
-        target = await find.target_of_group(info.context, self.row)
+        target = await find.target(info.context, self.row)
         kind, features = abilities.GroupViewerCan, abilities.GROUP_FEATURES
         return abilities.viewer_can(info.context, kind, features, target)
 

@@ -71,7 +71,7 @@ class Site(Node):
         extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
-        target = await find.target_of_site(info.context, self.row)
+        target = await find.target(info.context, self.row)
         kind, features = abilities.SiteViewerCan, abilities.SITE_FEATURES
         return abilities.viewer_can(info.context, kind, features, target)
 
@@ -197,6 +197,6 @@ class ProductInstance(Node):
         extensions=[MEMBER_OF],
     )
     async def viewer_can(self, info: Ctx) -> Any:
-        target = await find.target_of_instance(info.context, self.row, granting=True)
+        target = await find.target(info.context, self.row, granting=True)
         kind, features = abilities.ProductInstanceViewerCan, abilities.INSTANCE_FEATURES
         return abilities.viewer_can(info.context, kind, features, target)

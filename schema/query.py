@@ -12,7 +12,7 @@ from models.enums import Experience
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import BadUserInput, NotFound
 from permissions.guards import Authenticated, guard
-from permissions.matrix import FeatureId
+from permissions.matrix import FeatureId, TargetKind
 from permissions.principal import Principal
 from permissions.targets import Target
 from resolvers import access_requests, product_access, targets
@@ -70,21 +70,19 @@ NODE_READS: dict[str, NodeRead] = {
     "Organization": NodeRead(
         "organization", nodes.Organization.of, VIEW_ORGANIZATION, _organization
     ),
-    "Site": NodeRead("site", nodes.Site.of, VIEW_ORGANIZATION, targets.target_of_site),
+    "Site": NodeRead("site", nodes.Site.of, VIEW_ORGANIZATION, targets.target),
     "ProductInstance": NodeRead(
-        "product_instance", nodes.ProductInstance.of, VIEW_ORGANIZATION, targets.target_of_instance
+        "product_instance", nodes.ProductInstance.of, VIEW_ORGANIZATION, targets.target
     ),
-    "User": NodeRead(
-        "user", nodes.User.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target_of_user
-    ),
+    "User": NodeRead("user", nodes.User.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target),
     "Group": NodeRead(
-        "group", nodes.Group.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target_of_group
+        "group", nodes.Group.of, FeatureId.VIEW_USERS_IN_ORGANIZATION, targets.target
     ),
     "AdminRoleAssignment": NodeRead(
         "role_assignment",
         nodes.AdminRoleAssignment.of,
         FeatureId.VIEW_USERS_IN_ORGANIZATION,
-        targets.target_of_assignment,
+        targets.target,
     ),
     "AuditEvent": NodeRead(
         "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
@@ -103,10 +101,12 @@ NODE_READS: dict[str, NodeRead] = {
 # viewer.can(feature, scopeId): the objects a decision can be asked about.
 SCOPE_TARGETS: dict[str, Callable[[Context, int], Awaitable[Target]]] = {
     "Organization": targets.organization_target,
-    "Site": targets.site_target,
-    "ProductInstance": lambda ctx, pk: targets.product_instance_target(ctx, pk, granting=True),
-    "Group": targets.group_target,
-    "User": targets.user_target,
+    "Site": lambda ctx, pk: targets.target_of(ctx, TargetKind.SITE, pk),
+    "ProductInstance": lambda ctx, pk: targets.target_of(
+        ctx, TargetKind.PRODUCT_INSTANCE, pk, granting=True
+    ),
+    "Group": lambda ctx, pk: targets.target_of(ctx, TargetKind.GROUP, pk),
+    "User": lambda ctx, pk: targets.target_of(ctx, TargetKind.USER, pk),
 }
 
 

@@ -12,10 +12,10 @@ the caller may not see, before any feature is decided.
 """
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from inspect import isawaitable
-from typing import Any
+from typing import Any, cast
 
 from strawberry.types import Info
 
@@ -29,11 +29,12 @@ from permissions.targets import Target
 from resolvers import access, access_requests, targets
 from resolvers.admin_roles import ScopeRef
 from resolvers.context import Context
-from resolvers.known import Maybe, known
+from resolvers.known import Known, Maybe, then
 from resolvers.membership import status_feature
 from schema.ids import decode, parse
 
 Ctx = Info[Context, None]
+PRODUCT_INSTANCE = TargetKind.PRODUCT_INSTANCE
 Finder = Callable[[Any, Ctx, dict[str, Any]], Maybe[Sequence[Any]]]
 
 # The kind of object a global id's type names, and the id field naming one ("productInstanceId",
@@ -48,7 +49,7 @@ KINDS = {
 
 
 def _type_of(field: str) -> str:
-    """ "productInstanceId" and "product_instance_id" -> "ProductInstance"."""
+    """The type an id field names: productInstanceId, product_instance_id -> ProductInstance."""
     words = field.removesuffix("s").removesuffix("Id").removesuffix("_id").split("_")
     name = "".join(w[:1].upper() + w[1:] for w in words)
     if name not in KINDS:
@@ -65,18 +66,24 @@ def _snake(field: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in field)
 
 
-def _all(found: list[Maybe[Target]]) -> Maybe[Sequence[Target]]:
+def _listed(found: Awaitable[Target]) -> Maybe[Sequence[Target]]:
+    """One target as a guard takes it: at once when it is Known."""
+    if isinstance(found, Known):
+        return [found.value]
+    return _awaited([found])
+
+
+def _all(found: list[Awaitable[Target]]) -> Maybe[Sequence[Target]]:
     """Several targets, each read as soon as it can be: the loaders batch what is missing."""
-    if not any(isawaitable(f) for f in found):
-        return found  # type: ignore[return-value]  # no awaitable among them
-    return _gathered(found)
+    if all(isinstance(f, Known) for f in found):
+        return [cast(Known[Target], f).value for f in found]
+    return _awaited(found)
 
 
-async def _gathered(found: list[Maybe[Target]]) -> Sequence[Target]:
-    async def one(target: Maybe[Target]) -> Target:
-        return await target if isawaitable(target) else target
-
-    return await asyncio.gather(*(one(f) for f in found))
+async def _awaited(found: list[Awaitable[Target]]) -> Sequence[Target]:
+    if len(found) == 1:
+        return [await found[0]]
+    return await asyncio.gather(*found)  # together: one batch per level
 
 
 def _ids(ctx: Context, type_name: str, value: Any, *, named: bool) -> Maybe[Sequence[Target]]:
@@ -84,11 +91,21 @@ def _ids(ctx: Context, type_name: str, value: Any, *, named: bool) -> Maybe[Sequ
     values = value if isinstance(value, list) else [value]
     pks = dict.fromkeys(decode(v, type_name) for v in values)
     kind = KINDS[type_name]
+    found: list[Awaitable[Target]] = []
+    try:
+        for pk in pks:
+            found.append(targets.target_of(ctx, kind, pk, named=named))
+    except Exception:
+        _close(found)
+        raise
+    return _all(found)
 
-    def read(pk: int) -> Maybe[Target]:
-        return known(lambda: targets.id_target_now(ctx, kind, pk, named=named))
 
-    return _all([read(pk) for pk in pks])
+def _close(found: list[Awaitable[Target]]) -> None:
+    """Targets started before one was refused at once: never awaited, so closed."""
+    for pending in found:
+        if isinstance(pending, Coroutine):
+            pending.close()
 
 
 @dataclass(frozen=True)
@@ -102,8 +119,7 @@ class Parent:
         return "parent" if self.attribute == "row" else f"parent.{self.attribute}"
 
     def __call__(self, source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
-        row = getattr(source, self.attribute)
-        return known(lambda: [targets.row_target_now(info.context, row)])
+        return _listed(targets.target(info.context, getattr(source, self.attribute)))
 
 
 @dataclass(frozen=True)
@@ -115,6 +131,10 @@ class ParentId:
     shown: str = ""
     type_name: str = ""
 
+    def __post_init__(self) -> None:
+        if self.type_name not in KINDS:
+            _type_of(self.attribute)  # fails at import for an id that names no target kind
+
     @property
     def where(self) -> str:
         return self.shown or f"parent.{_camel(self.attribute)}"
@@ -124,7 +144,7 @@ class ParentId:
         if pk is None:
             return []
         kind = KINDS[self.type_name or _type_of(self.attribute)]
-        return known(lambda: [targets.id_target_now(info.context, kind, pk, named=False)])
+        return _listed(targets.target_of(info.context, kind, pk, named=False))
 
 
 @dataclass(frozen=True)
@@ -136,7 +156,7 @@ class ParentOrganization:
     def __call__(self, source: Any, info: Ctx, _: dict[str, Any]) -> Maybe[Sequence[Target]]:
         row = source.row
         pk = row.id if isinstance(row, Organization) else row.organization_id
-        return known(lambda: [targets.organization_target_now(info.context, pk)])
+        return _listed(targets.organization_target(info.context, pk))
 
 
 PARENT = Parent()
@@ -149,6 +169,9 @@ class Input:
     "groupIds"); NOT_FOUND for what the caller may not see."""
 
     field: str
+
+    def __post_init__(self) -> None:
+        _type_of(self.field)  # fails at import for a field that names no target kind
 
     @property
     def where(self) -> str:
@@ -167,6 +190,10 @@ class Argument:
     name: str
     type_name: str = ""
 
+    def __post_init__(self) -> None:
+        if self.type_name not in KINDS:
+            _type_of(self.name)  # fails at import for an argument that names no target kind
+
     @property
     def where(self) -> str:
         return f"argument.{self.name}"
@@ -178,9 +205,9 @@ class Argument:
 
 # Organization-level objects that are not targets themselves: an input id naming one is decided
 # on its organization.
-_HELD: dict[str, Callable[[Context, int], Any]] = {
-    "ApiKey": targets.visible_api_key_now,
-    "ScimToken": targets.visible_scim_token_now,
+_HELD: dict[str, Callable[[Context, int], Awaitable[Any]]] = {
+    "ApiKey": targets.visible_api_key,
+    "ScimToken": targets.visible_scim_token,
 }
 
 
@@ -199,9 +226,10 @@ class InputOrganization:
         ctx = info.context
         pk = decode(getattr(kwargs["input"], _snake(self.field)), self.type_name)
         visible = _HELD[self.type_name]
-        return known(
-            lambda: [targets.organization_target_now(ctx, visible(ctx, pk).organization_id)]
+        organization = then(
+            visible(ctx, pk), lambda held: targets.organization_target(ctx, held.organization_id)
         )
+        return _listed(organization)
 
 
 @dataclass(frozen=True)
@@ -234,7 +262,7 @@ async def input_granted_instances(_: Any, info: Ctx, kwargs: dict[str, Any]) -> 
         return [organization]
     ids = [decode(g.product_instance_id, "ProductInstance") for g in grants]
     return await asyncio.gather(  # together, so the loaders read them in one batch
-        *(targets.product_instance_target(info.context, pk, granting=True) for pk in ids)
+        *(targets.target_of(info.context, PRODUCT_INSTANCE, pk, granting=True) for pk in ids)
     )
 
 
@@ -283,7 +311,7 @@ async def input_group_scope(_: Any, info: Ctx, kwargs: dict[str, Any]) -> Sequen
     )
     if input.site_id is None or organization.experience is Experience.CENTRALIZED:
         return [organization]
-    return [await targets.site_target(ctx, decode(input.site_id, "Site"))]
+    return [await targets.target_of(ctx, TargetKind.SITE, decode(input.site_id, "Site"))]
 
 
 # Access requests and user access settings (issue 5, R-ACCESS-10).
@@ -297,7 +325,8 @@ async def input_configured_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -
     input = kwargs["input"]
     granting = any(not entry.requires_approval for entry in input.approved_domains)
     instance_id = decode(input.product_instance_id, "ProductInstance")
-    return [await targets.product_instance_target(info.context, instance_id, granting=granting)]
+    instance = targets.target_of(info.context, PRODUCT_INSTANCE, instance_id, granting=granting)
+    return [await instance]
 
 
 @found("input.requestId.productInstance")
@@ -305,7 +334,7 @@ async def input_request_instance(_: Any, info: Ctx, kwargs: dict[str, Any]) -> S
     """approveAccessRequest, denyAccessRequest: the request's product instance."""
     request_id = decode(kwargs["input"].request_id, "AccessRequest")
     request = await access_requests.visible_request(info.context, request_id)
-    return [await targets.product_instance_target(info.context, request.product_instance_id)]
+    return [await targets.target_of(info.context, PRODUCT_INSTANCE, request.product_instance_id)]
 
 
 @found("parent.productInstance, or the requester")
@@ -320,7 +349,7 @@ async def parent_request_user(source: Any, info: Ctx, _: dict[str, Any]) -> Sequ
     """The requester's directory entry, read as any user is (view_users_in_organization)."""
     row = source.row
     user = await info.context.loaders.directory_entry.load((row.organization_id, row.account_id))
-    return [] if user is None else [await targets.target_of_user(info.context, user)]
+    return [] if user is None else [await targets.target(info.context, user)]
 
 
 # Admin roles and membership: assignAdminRole, revokeAdminRole, suspendUser, restoreUser,
@@ -357,7 +386,7 @@ async def input_role_scope(
     lacks has no such feature there: an active member is let through to be told
     ROLE_NOT_IN_EXPERIENCE (R-ROLE-7) in the payload, which changes nothing."""
     ctx, input = info.context, kwargs["input"]
-    user = await targets.user_target(ctx, decode(input.user_id, "User"))
+    user = await targets.target_of(ctx, TargetKind.USER, decode(input.user_id, "User"))
     organization = await targets.organization_target(ctx, user.organization_id)
     if input.role not in EXPERIENCE_ROLES[organization.experience]:
         return [(VIEW_ORGANIZATION, organization)]
@@ -372,9 +401,9 @@ async def _scope_target(ctx: Context, scope: ScopeRef | None, organization: Targ
     if scope is None or scope.kind is None:
         return organization
     if scope.kind is ScopeKind.SITE:
-        found = await targets.site_target(ctx, scope.id)
+        found = await targets.target_of(ctx, TargetKind.SITE, scope.id)
     elif scope.kind is ScopeKind.PRODUCT_INSTANCE:
-        found = await targets.product_instance_target(ctx, scope.id)
+        found = await targets.target_of(ctx, PRODUCT_INSTANCE, scope.id)
     else:
         found = await targets.organization_target(ctx, scope.id)
     return found if found.organization_id == organization.organization_id else organization
@@ -397,7 +426,7 @@ async def input_member_status(
     """suspendUser, restoreUser: the feature for the user's account type, on the user."""
     user = await input_member(info.context, kwargs["input"])
     feature = status_feature(user.account.account_type)
-    return [(feature, await targets.target_of_user(info.context, user))]
+    return [(feature, await targets.target(info.context, user))]
 
 
 @found("input.userId.organization")
