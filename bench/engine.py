@@ -15,12 +15,12 @@ from pathlib import Path
 
 from models.enums import ROLE_SCOPE_KIND, ActorKind, AdminRole, Experience, ScopeKind, UserStatus
 from permissions.engine import VIEW_ORGANIZATION, decide
-from permissions.matrix import EXPERIENCE_FEATURES, TargetKind
+from permissions.matrix import EXPERIENCE_FEATURES, Asked, TargetKind
 from permissions.principal import Actor, Assignment, Principal
 from permissions.targets import Target
 from resolvers.context import Context
 
-Case = tuple[Principal, str, Target]
+Case = tuple[Principal, Asked, Target]
 CENTRAL, ORIGINAL = 1, 2  # organization ids
 EXPERIENCES = {CENTRAL: Experience.CENTRALIZED, ORIGINAL: Experience.ORIGINAL}
 SIZES = (1, 10, 100, 1_000, 10_000)
@@ -104,7 +104,7 @@ def principals() -> list[Principal]:
     ]
 
 
-def features(org: int) -> list[str]:
+def features(org: int) -> list[Asked]:
     return [*sorted(EXPERIENCE_FEATURES[EXPERIENCES[org]]), VIEW_ORGANIZATION]
 
 

@@ -44,11 +44,11 @@ Maybe: TypeAlias = T | Awaitable[T]
 class GuardContext(Protocol):
     def require_principal(self) -> Principal: ...
 
-    def decide(self, feature: str, target: Target) -> Decision: ...
+    def decide(self, feature: Asked, target: Target) -> Decision: ...
 
-    def read(self, feature: str, target: Target) -> Decision: ...
+    def read(self, feature: Asked, target: Target) -> Decision: ...
 
-    def reach(self, feature: str, organization: Target) -> Reach: ...
+    def reach(self, feature: Asked, organization: Target) -> Reach: ...
 
 
 class TargetSource(Protocol):
@@ -166,12 +166,17 @@ class Guard(_Guard):
     context's `read`): a mutation's payload is readable by the actor that made it."""
 
     def __init__(self, feature: Asked, on: TargetSource, maker_reads: bool) -> None:
-        self.feature: str = checked(feature)  # read as the engine's key
+        self.asked = checked(feature)
         self.on = on
         self.maker_reads = maker_reads
 
     def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
         return self.on(source, info, kwargs)
+
+    @property
+    def feature(self) -> str:
+        """The feature's id, as the schema walk and the SDL read it."""
+        return self.asked
 
     def directives(self) -> list[object]:
         return [GuardDirective(feature=self.feature, target=self.on.where)]
@@ -179,9 +184,9 @@ class Guard(_Guard):
     def check(self, context: GuardContext, found: Sequence[Target]) -> None:
         for target in found:
             if self.maker_reads:
-                _allowed(context.read(self.feature, target))
+                _allowed(context.read(self.asked, target))
             else:
-                _require(context, self.feature, target)
+                _require(context, self.asked, target)
 
 
 class PickingGuard(_Guard):
@@ -191,19 +196,24 @@ class PickingGuard(_Guard):
     feature outside it is a bug: refused, never allowed."""
 
     def __init__(self, features: Iterable[Asked], on: FeatureSource) -> None:
-        self.features: frozenset[str] = frozenset(checked(f) for f in features)
+        self.asked = frozenset(checked(f) for f in features)
         self.on = on
 
     def find(self, source: Any, info: Info[Any, Any], kwargs: dict[str, Any]) -> Maybe[Any]:
         return self.on(source, info, kwargs)
 
+    @property
+    def features(self) -> frozenset[str]:
+        """Every feature it may ask, as the schema walk and the SDL read them."""
+        return frozenset(self.asked)
+
     def directives(self) -> list[object]:
-        ordered = sorted(self.features)
+        ordered = sorted(self.asked)
         return [GuardDirective(feature=f, target=self.on.where) for f in ordered]
 
     def check(self, context: GuardContext, found: Sequence[tuple[Asked, Target]]) -> None:
         for feature, target in found:
-            if feature not in self.features:
+            if feature not in self.asked:
                 raise RuntimeError(f"{self.on.where}: named the undeclared {feature}")
             _require(context, feature, target)
 
@@ -216,7 +226,7 @@ class ListGuard(Guard):
 
     def check(self, context: GuardContext, found: Sequence[Target]) -> None:
         for organization in found:
-            reached = context.reach(self.feature, organization)
+            reached = context.reach(self.asked, organization)
             if reached.nowhere:
                 raise Forbidden(reached.decision.reason, rule=reached.decision.rule)
 
@@ -242,7 +252,7 @@ def list_guard(feature: Asked, *, on: TargetSource) -> ListGuard:
     return ListGuard(feature, on, maker_reads=False)
 
 
-def _require(context: GuardContext, feature: str, target: Target) -> None:
+def _require(context: GuardContext, feature: Asked, target: Target) -> None:
     _allowed(context.decide(feature, target))
 
 

@@ -24,7 +24,7 @@ SELF_RULE = "R-REACH-2"
 # The product role that makes its holder an admin of the product (its admin areas and
 # settings): the admin role's namesake in every product of the catalog.
 ADMINISTERING_ROLES = frozenset({AdminRole.PRODUCT_ADMIN.value})
-MAKE_PRODUCT_ADMIN = FeatureId.MAKE_PRODUCT_ADMIN.value
+MAKE_PRODUCT_ADMIN = FeatureId.MAKE_PRODUCT_ADMIN
 
 
 def decide_entry(

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from models.admin_role import RoleAssignment
 from models.directory import OrgUser
 from permissions.errors import Forbidden
-from permissions.matrix import MAKE_ROLE_FEATURE, FeatureId, TargetKind
+from permissions.matrix import MAKE_ROLE_FEATURE, Asked, TargetKind
 from permissions.reach import MAKE_PRODUCT_ADMIN, decide_entry
 from permissions.targets import Decision
 from resolvers import targets
@@ -21,11 +21,10 @@ from resolvers.access_diff import AccessDiff
 from resolvers.catalog import product_name
 from resolvers.context import Context
 
-ADD_REMOVE_USERS_FROM_PRODUCTS = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS.value
 Check = Callable[[AccessDiff], Awaitable[None]]
 
 
-async def diff_check(ctx: Context, organization_id: int, feature: str) -> Check | None:
+async def diff_check(ctx: Context, organization_id: int, feature: Asked) -> Check | None:
     """The check of a change in an organization, made by `feature`; None when no entry can be
     refused: the actor holds the organization's own scope (an organization admin, or an API
     key acting with their rights), which covers every product instance in it, and its cells
@@ -64,7 +63,7 @@ async def require_holder_reach(ctx: Context, user: OrgUser, change: str) -> None
     revokeAdminRole ask it on the role's scope."""
     for assignment in await RoleAssignment.filter(user_id=user.id).order_by("id"):
         scope = await targets.target(ctx, assignment)
-        decision = ctx.decide(MAKE_ROLE_FEATURE[assignment.role].value, scope)
+        decision = ctx.decide(MAKE_ROLE_FEATURE[assignment.role], scope)
         if not decision.allowed:
             raise Forbidden(
                 f"{change} this user changes their {assignment.role.value} role, which needs "

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from permissions.engine import decide, reach
 from permissions.guards import require_principal
-from permissions.matrix import TargetKind
+from permissions.matrix import Asked, TargetKind
 from permissions.principal import Principal
 from permissions.targets import Decision, Reach, Target
 from resolvers.loaders import Loaders
@@ -29,7 +29,7 @@ class Context:
     def require_principal(self) -> Principal:
         return require_principal(self.principal, self.credentials_sent)
 
-    def decide(self, feature: str, target: Target) -> Decision:
+    def decide(self, feature: Asked, target: Target) -> Decision:
         """Decided once per (feature, target) per request; the principal is fixed per request
         (and the cache is emptied when a mutation changes it)."""
         key = (feature, target)
@@ -38,7 +38,7 @@ class Context:
             self.on_decision(feature, decision.allowed)
         return self._decisions[key]
 
-    def read(self, feature: str, target: Target) -> Decision:
+    def read(self, feature: Asked, target: Target) -> Decision:
         """A read of an object's own fields: the engine's decision or, for an object this
         request made, the rule it was made under. Whoever may make a thing reads what the
         mutation's payload returns of it; afterwards the matrix alone decides again."""
@@ -53,14 +53,14 @@ class Context:
     def was_made(self, kind: TargetKind, pk: int) -> bool:
         return (kind, pk) in self.made
 
-    def reach(self, feature: str, organization: Target) -> Reach:
+    def reach(self, feature: Asked, organization: Target) -> Reach:
         key = (feature, organization)
         if key not in self._reaches:
             found = self._reaches[key] = reach(self.require_principal(), feature, organization)
             self.on_decision(feature, found.decision.allowed)
         return self._reaches[key]
 
-    def scope(self, feature: str, organization: Target) -> Scope | None:
+    def scope(self, feature: Asked, organization: Target) -> Scope | None:
         """How an organization-wide list is narrowed for the caller: None for the whole list."""
         found = self.reach(feature, organization)
         if found.everywhere:

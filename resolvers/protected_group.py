@@ -60,7 +60,7 @@ async def refuse_protected(ctx: Context, changes: Sequence[tuple[Group, GroupCha
 
 async def _may_make_org_admins(ctx: Context, group: Group) -> bool:
     target = await organization_target(ctx, group.organization_id)
-    return ctx.decide(MAKE_ROLE_FEATURE[AdminRole.ORG_ADMIN].value, target).allowed
+    return ctx.decide(MAKE_ROLE_FEATURE[AdminRole.ORG_ADMIN], target).allowed
 
 
 def refuse_reserved_name(key: str, field: str) -> None:

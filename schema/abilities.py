@@ -10,7 +10,7 @@ from typing import Any, Self
 import strawberry
 
 from permissions.engine import VIEW_ORGANIZATION
-from permissions.matrix import EXPERIENCE_ROLES, MATRIX, Cell, Feature, FeatureId, TargetKind
+from permissions.matrix import EXPERIENCE_ROLES, MATRIX, Asked, Cell, Feature, FeatureId, TargetKind
 from permissions.targets import Decision as EngineDecision
 from permissions.targets import Target
 from resolvers.context import Context
@@ -57,12 +57,12 @@ def _feature(feature_id: str) -> Feature:
     return found or by_experience[Experience.ORIGINAL][feature_id]
 
 
-def _abilities(name: str, kinds: frozenset[TargetKind]) -> tuple[type[Any], tuple[str, ...]]:
-    features = tuple(f.value for f in FeatureId if _feature(f.value).target in kinds)
-    namespace: dict[str, Any] = {"__annotations__": dict.fromkeys(features, bool)}
+def _abilities(name: str, kinds: frozenset[TargetKind]) -> tuple[type[Any], tuple[FeatureId, ...]]:
+    features = tuple(f for f in FeatureId if _feature(f).target in kinds)
+    namespace: dict[str, Any] = {"__annotations__": {f.value: bool for f in features}}
     for feature in features:
         label = _feature(feature).label
-        namespace[feature] = strawberry.field(description=f"{label} ({feature}).")
+        namespace[feature.value] = strawberry.field(description=f"{label} ({feature.value}).")
     description = f"What the caller may do on this {name.removesuffix('ViewerCan')}, per feature."
     return strawberry.type(type(name, (), namespace), description=description), features
 
@@ -78,12 +78,15 @@ GroupViewerCan, GROUP_FEATURES = _abilities("GroupViewerCan", frozenset({TargetK
 UserViewerCan, USER_FEATURES = _abilities("UserViewerCan", frozenset({TargetKind.USER}))
 
 
-def viewer_can(ctx: Context, kind: type[Any], features: tuple[str, ...], target: Target) -> Any:
+def viewer_can(
+    ctx: Context, kind: type[Any], features: tuple[FeatureId, ...], target: Target
+) -> Any:
     """One decision per feature, each cached for the request like a guard's."""
-    return kind(**{f: ctx.decide(f, target).allowed for f in features})
+    return kind(**{f.value: ctx.decide(f, target).allowed for f in features})
 
 
-KNOWN_FEATURES = frozenset({VIEW_ORGANIZATION, *(f.value for f in FeatureId)})
+# What viewer.can may be asked, by id.
+KNOWN_FEATURES: dict[str, Asked] = {f.value: f for f in (VIEW_ORGANIZATION, *FeatureId)}
 
 
 @strawberry.type(description="One cell: what a role may do for a feature.")

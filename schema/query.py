@@ -12,7 +12,7 @@ from models.enums import Experience
 from permissions.engine import VIEW_ORGANIZATION
 from permissions.errors import BadUserInput, NotFound
 from permissions.guards import Authenticated, guard
-from permissions.matrix import FeatureId, TargetKind
+from permissions.matrix import Asked, FeatureId, TargetKind
 from permissions.principal import Principal
 from permissions.targets import Target
 from resolvers import access_requests, product_access, targets
@@ -38,7 +38,7 @@ class NodeRead:
 
     loader: str
     wrap: Callable[[Any], nodes.Node]
-    feature: str
+    feature: Asked
     target: Callable[[Context, Any], Awaitable[Target | None]]
 
 
@@ -85,7 +85,7 @@ NODE_READS: dict[str, NodeRead] = {
         targets.target,
     ),
     "AuditEvent": NodeRead(
-        "audit_event", nodes.AuditEvent.of, "view_org_audit_log", _organization_of
+        "audit_event", nodes.AuditEvent.of, FeatureId.VIEW_ORG_AUDIT_LOG, _organization_of
     ),
     "ApiKey": NodeRead("api_key", nodes.ApiKey.of, FeatureId.UPDATE_API_KEYS, _organization_of),
     "ScimToken": NodeRead(
@@ -173,10 +173,11 @@ class Viewer:
             ),
         ] = None,
     ) -> abilities.Decision:
-        if feature not in abilities.KNOWN_FEATURES:
+        asked = abilities.KNOWN_FEATURES.get(feature)
+        if asked is None:
             raise BadUserInput(f"'{feature[:80]}' is not a feature of the role matrix.")
         target = await _scope_target(info.context, self.principal, scope_id)
-        return abilities.Decision.of(info.context.decide(feature, target))
+        return abilities.Decision.of(info.context.decide(asked, target))
 
     @strawberry.field(description="The caller's own directory entry in each organization.")
     async def users(self, info: Ctx) -> list[nodes.User]:

@@ -9,9 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from models.directory import OrgUser
+from permissions.matrix import Asked, FeatureId
 from resolvers import runner
 from resolvers.access_diff import Users, Watch
-from resolvers.actor_reach import ADD_REMOVE_USERS_FROM_PRODUCTS, diff_check
+from resolvers.actor_reach import diff_check
 from resolvers.context import Context
 from resolvers.errors import Problem
 from resolvers.receipts import Replay
@@ -99,7 +100,7 @@ async def watch(
     input: AccessChangeInput,
     affected: Users,
     organization_id: int,
-    feature: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
+    feature: Asked = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS,
 ) -> Watch:
     """A Watch for this mutation: measured for a dry run, when accessDiff is selected, and
     whenever the actor's reach must be checked on it (R-REACH-1)."""
@@ -113,7 +114,7 @@ async def guarded(
     ctx: Context,
     affected: Users,
     organization_id: int,
-    feature: str = ADD_REMOVE_USERS_FROM_PRODUCTS,
+    feature: Asked = FeatureId.ADD_REMOVE_USERS_FROM_PRODUCTS,
     joined: Users | None = None,
 ) -> Watch:
     """The Watch of a change to access in an organization made by `feature`: its diff is
