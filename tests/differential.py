@@ -32,8 +32,9 @@ from graphql import (
 )
 
 from portcullis.execution.planned import GraphQLCoreExecutor, PlanExecutor
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from portcullis.settings import CONSOLE_MANIFEST
-from schema.app import schema
 from tests.fuzz_support import FuzzWorld
 from tests.fuzz_values import RealValues
 from tests.graphql_client import GraphQLClient
@@ -72,7 +73,7 @@ def _is_query(text: str) -> bool:
         document = parse(text)
     except GraphQLError:
         return False
-    if validate(schema._schema, document):
+    if validate(core_schema(schema), document):
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     return len(operations) == 1 and operations[0].operation == OperationType.QUERY
@@ -86,7 +87,7 @@ def variables_for(text: str, values: RealValues) -> dict[str, Any]:
     variables: dict[str, Any] = {}
     for definition in operation.variable_definitions or ():
         name = definition.variable.name.value
-        type_ = type_from_ast(schema._schema, definition.type)
+        type_ = type_from_ast(core_schema(schema), definition.type)
         variables[name] = _value(name, type_, values)  # type: ignore[arg-type]
     return variables
 

@@ -47,7 +47,8 @@ from hypothesis_graphql import strategies as graphql_strategies
 
 from portcullis.demo import load_demo
 from portcullis.execution import compile as plans
-from schema.app import schema
+from portcullis.execution.schema import schema
+from portcullis.graphql_internals import core_schema
 from tests.differential import both, corpus, credentials, random_values, variables_for
 from tests.fuzz_support import FuzzWorld, fuzz_scale, fuzz_seed, seed
 from tests.fuzz_values import realistic
@@ -98,7 +99,9 @@ def dressed_queries(draw: st.DrawFn) -> tuple[str, Random]:
     """A query from the schema, and the randomness of its real values and its dressing (drawn
     from Hypothesis, so that it shrinks too)."""
     text = draw(
-        graphql_strategies.queries(schema._schema, allow_x00=False, allow_null=True, codec="utf-8")
+        graphql_strategies.queries(
+            core_schema(schema), allow_x00=False, allow_null=True, codec="utf-8"
+        )
     )
     return str(text), draw(st.randoms(use_true_random=False))
 
