@@ -86,9 +86,13 @@ async def test_the_corpus_is_answered_alike(roomy_api: GraphQLClient, seeded: Se
                 )
     assert not mismatches, f"{len(mismatches)} differ; the first:\n" + mismatches[0]
     assert answered > len(documents), "most documents must be answered with data"
-    assert any(
-        plan is not None for entry in plans._operations.values() for plan in entry.plans.values()
-    ), "the plan must have run"
+    # Every document was answered by its plan, but those graphql-core answers whole.
+    uncovered = [
+        print_ast(entry.operation)
+        for entry in plans._operations.values()
+        if None in entry.plans.values()
+    ]
+    assert all("__schema" in text or "__type(" in text for text in uncovered), uncovered
 
 
 # --- Generated documents -----------------------------------------------------------------------

@@ -1,17 +1,19 @@
 """Compile an operation of a validated document into a plan (portcullis/execution/plan.py).
 
-A plan depends on the document, the operation and the values of the variables that
+A plan depends on the operation (with its fragments) and the values of the variables that
 @include and @skip read (they decide which fields are collected), nothing else; it is built
-the first time that combination runs and kept, beside the document in the cache of parsed
-documents, for as long as the document is kept. Fields are collected by graphql-core's own
-`collect_fields`/`collect_subfields`, so fragments, aliases, merged fields and directives group
-exactly as graphql-core groups them; abstract types are compiled for each possible type.
+the first time that combination runs and kept with the operation's node, which the cache of
+parsed documents (document_cache.py) hands to every request with the same query text. Fields
+are collected by graphql-core's own `collect_fields`/`collect_subfields`, so fragments,
+aliases, merged fields and directives group exactly as graphql-core groups them; abstract
+types are compiled for each possible type.
 
 What a plan does not cover makes `compile_operation` answer None and the whole request runs
 through graphql-core: subscriptions, introspection (`__schema`, `__type`), @defer/@stream,
 fragment arguments, and a selection graphql-core itself would refuse while collecting.
 """
 
+import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -66,7 +68,11 @@ from portcullis.graphql_internals import (
     selection_fields,
 )
 
-MAX_DOCUMENTS = 256  # as many as the cache of parsed documents keeps (schema/document_cache.py)
+log = logging.getLogger("portcullis.execution")
+MAX_DOCUMENTS = 256  # as many as the cache of parsed documents keeps (document_cache.py)
+# Plans kept per operation: one per combination of @include/@skip variables met. A client
+# sending ever new combinations gets each compiled for its request, not kept.
+MAX_PLANS = 16
 _EXACT: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 _INTROSPECTION = ("__schema", "__type")
 
@@ -108,16 +114,24 @@ def plan_for(ex: Executor) -> Plan | None:
     else:
         _operations.move_to_end(id(operation))
     coerced = ex.variable_values.coerced
-    key = tuple(coerced.get(name) for name in entry.directive_variables)
-    if key not in entry.plans:
-        entry.plans[key] = compile_operation(ex)
-    return entry.plans[key]
+    key = (id(ex.schema), *(coerced.get(name) for name in entry.directive_variables))
+    if key in entry.plans:
+        return entry.plans[key]
+    plan = compile_operation(ex)
+    if len(entry.plans) < MAX_PLANS:
+        entry.plans[key] = plan
+    return plan
 
 
 def compile_operation(ex: Executor) -> Plan | None:
     try:
         return _Compiler(ex).operation()
     except (Unsupported, GraphQLError, RecursionError):
+        return None
+    except Exception:  # a bug of the compiler: graphql-core still answers the request
+        log.exception(
+            "could not compile operation %s", ex.operation.name and ex.operation.name.value
+        )
         return None
 
 

@@ -83,12 +83,12 @@ class LeafCompletion(Completion):
             return complete_leaf_value(self.leaf_type, result)
         key = (type(result), result)
         try:
-            return memo[key]
-        except KeyError:
-            coerced = memo[key] = complete_leaf_value(self.leaf_type, result)
-            return coerced
+            coerced = memo.get(key, Undefined)
         except TypeError:  # unhashable: not remembered
             return complete_leaf_value(self.leaf_type, result)
+        if coerced is Undefined:
+            coerced = memo[key] = complete_leaf_value(self.leaf_type, result)
+        return coerced
 
 
 class NonNullCompletion(Completion):
