@@ -47,8 +47,11 @@ from hypothesis_graphql import strategies as graphql_strategies
 
 from portcullis.demo import load_demo
 from portcullis.execution import compile as plans
+from portcullis.execution.planned import GraphQLCoreExecutor, PlanExecutor
 from portcullis.execution.schema import schema
 from portcullis.graphql_internals import core_schema
+from portcullis.http.app import create_app
+from portcullis.settings import Settings, SettingsError, load_settings
 from tests.differential import both, corpus, credentials, random_values, variables_for
 from tests.fuzz_support import FuzzWorld, fuzz_scale, fuzz_seed, seed
 from tests.fuzz_values import realistic
@@ -239,3 +242,23 @@ async def test_many_generated_documents_are_answered_alike(
     roomy_api: GraphQLClient, seeded: Seeded, query: tuple[str, Random], token_index: int
 ) -> None:
     await _generated_alike(roomy_api, seeded, *query, token_index)
+
+
+def test_the_switch_runs_graphql_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PORTCULLIS_EXECUTOR=graphql-core: every request through graphql-core's executor."""
+    monkeypatch.setenv("PORTCULLIS_EXECUTOR", "graphql-core")
+    settings = load_settings()
+    assert settings.executor == "graphql-core"
+    try:
+        create_app(settings, manage_database=False)
+        assert _executor() is GraphQLCoreExecutor
+    finally:
+        create_app(Settings(settings.database_url, graphiql=False, log_level="warning"))
+    assert _executor() is PlanExecutor
+    monkeypatch.setenv("PORTCULLIS_EXECUTOR", "fast")
+    with pytest.raises(SettingsError, match="PORTCULLIS_EXECUTOR"):
+        load_settings()
+
+
+def _executor() -> type:
+    return schema.execution_context_class
