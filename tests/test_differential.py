@@ -2,8 +2,10 @@
 
 Every request below is answered by both executors (portcullis/execution/planned.py) on the same
 seeded data, one after the other, and the two bodies must be the same JSON, byte for byte:
-data, errors, their order, messages, paths and locations (only a masked error's request id,
-new per request, is left out).
+data, errors, messages, paths and locations. Only a masked error's request id (new per request)
+is left out, and errors are compared in a fixed order: graphql-core itself reports the errors
+of siblings that wait on the database in the order the database answers
+(tests/test_plan_semantics.py compares the order where it is determined).
 
 - The corpus: every query document of tests/, bench/queries.py, the console's persisted
   documents and the docs (tests/differential.py), with real variables, for every demo
