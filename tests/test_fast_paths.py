@@ -1,26 +1,26 @@
 """The speed paths (issue 6) answer exactly what the plain paths answer.
 
-- portcullis/execution/fast_leaves.py: plain leaf fields skip graphql-core's resolver machinery;
+- portcullis/execution/: a compiled plan runs each document instead of graphql-core's executor;
 - resolvers/known.py: guards and nested objects answer at once from what the request has read;
 - schema/access.py read_ahead: a user's product instances, sites and groups read together;
 - portcullis/execution/document_cache.py: a query text is parsed and validated once per process.
-Each document below is run by every demo token with the fast executor and with strawberry's
-own, and the JSON must be identical (data and errors alike).
+Each document below is run by every demo token with the plan and with graphql-core's executor,
+and the JSON must be identical (data and errors alike); tests/test_differential.py does the same
+for every document the suite sends.
 """
 
 import gc
 from typing import Any
 
 from graphql import GraphQLObjectType
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from bench.queries import ADMIN_PAGE, EXPLAIN_ACCESS, INSTANCE_USERS, USER_ACCESS
 from portcullis import cli
 from portcullis.demo import load_demo
 from portcullis.execution import document_cache
-from portcullis.execution.fast_leaves import FastLeavesExecutionContext, plain_leaf
+from portcullis.execution.planned import GraphQLCoreExecutor, PlanExecutor
 from portcullis.execution.schema import schema
-from portcullis.graphql_internals import core_schema
+from portcullis.graphql_internals import core_schema, plain_attribute
 from tests.graphql_client import GraphQLClient
 
 EVERYTHING = """
@@ -74,7 +74,7 @@ def _comparable(body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_fast_paths_answer_as_the_standard_executor(api: GraphQLClient) -> None:
-    assert schema.execution_context_class is FastLeavesExecutionContext
+    assert schema.execution_context_class is PlanExecutor
     demo_tokens, api_key = await load_demo(lifetime=None)
     tokens = [t.token for t in demo_tokens] + [api_key]
     viewer = (
@@ -93,7 +93,7 @@ async def test_fast_paths_answer_as_the_standard_executor(api: GraphQLClient) ->
     }
     fast = await _answers(api, tokens, variables)
     standard_executor = schema.execution_context_class
-    schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+    schema.execution_context_class = GraphQLCoreExecutor
     try:
         standard = await _answers(api, tokens, variables)
     finally:
@@ -103,18 +103,18 @@ async def test_fast_paths_answer_as_the_standard_executor(api: GraphQLClient) ->
     assert sum(len(str(body.get("data"))) for body in fast) > 20_000, "the answers hold data"
 
 
-def test_plain_leaves_are_the_basic_scalar_fields_only() -> None:
+def test_plain_attributes_are_the_basic_fields_only() -> None:
     def field(type_name: str, name: str) -> Any:
         owner = core_schema(schema).type_map[type_name]
         assert isinstance(owner, GraphQLObjectType)
         return owner.fields[name]
 
-    assert plain_leaf(field("User", "email")) is not None
-    assert plain_leaf(field("User", "status")) is not None  # an enum
-    assert plain_leaf(field("ProductAccess", "billable")) is not None
-    assert plain_leaf(field("User", "groups")) is None  # a resolver with arguments
-    assert plain_leaf(field("User", "productAccess")) is None  # guarded
-    assert plain_leaf(field("UserEdge", "node")) is None  # an object
+    assert plain_attribute(field("User", "email")) == "email"
+    assert plain_attribute(field("User", "status")) == "status"  # an enum
+    assert plain_attribute(field("ProductAccess", "billable")) == "billable"
+    assert plain_attribute(field("UserEdge", "node")) == "node"  # an object, read as it is
+    assert plain_attribute(field("User", "groups")) is None  # a resolver with arguments
+    assert plain_attribute(field("User", "productAccess")) is None  # guarded
 
 
 async def test_invalid_documents_are_reported_every_time(api: GraphQLClient) -> None:

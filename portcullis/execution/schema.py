@@ -7,7 +7,6 @@ import strawberry
 from strawberry.types import ExecutionContext
 
 from portcullis.execution.document_cache import DocumentCache
-from portcullis.execution.fast_leaves import FastLeavesExecutionContext
 from portcullis.execution.limits import QueryLimits
 from portcullis.execution.masking import (
     MaskInternalErrors,
@@ -15,6 +14,7 @@ from portcullis.execution.masking import (
     RequireOperationName,
 )
 from portcullis.execution.observed import ObserveOperation
+from portcullis.execution.planned import PlanExecutor
 from schema.definition import TYPES, Mutation, Query
 
 
@@ -37,5 +37,5 @@ schema = PortcullisSchema(
         RefuseUnpairedSurrogates,
         RequireOperationName,
     ],
-    execution_context_class=FastLeavesExecutionContext,
+    execution_context_class=PlanExecutor,
 )
