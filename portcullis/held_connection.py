@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import TransactionalDBClient, TransactionContext
-from tortoise.exceptions import ConfigurationError
+from tortoise.context import get_current_context
 
 log = logging.getLogger(__name__)
 
@@ -211,10 +211,13 @@ class HeldConnectionMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            pool_client = connections.get(ALIAS) if scope["type"] == "http" else None
-        except ConfigurationError:  # no database configured (yet): nothing to hold
-            pool_client = None
+        # Only once Tortoise has a context (it has, serving) and only on asyncpg: an app built
+        # before the database is opened (a schema loaded for a test) passes requests through.
+        pool_client = (
+            connections.get(ALIAS)
+            if scope["type"] == "http" and get_current_context() is not None
+            else None
+        )
         if not isinstance(pool_client, AsyncpgDBClient) or isinstance(
             pool_client, (HeldConnection, TransactionWrapper)
         ):
