@@ -48,8 +48,8 @@ class Settings:
     max_seconds: float
     seed: int
     reuse: bool
-    cpu_requests: int  # bench.cpu: requests per round and kind
-    cpu_rounds: int
+    cpu_requests: int = 100  # bench.cpu: requests per round and kind
+    cpu_rounds: int = 5
 
 
 @dataclass(frozen=True)
