@@ -44,6 +44,9 @@ async def recreate(database_url: str) -> None:
         await connection.close()
 
 
+LOAD_TIMEOUT_S = 1800
+
+
 async def load(rows: dict[str, list[Row]]) -> None:
     """Insert every table's rows, parents first (COLUMNS is in that order)."""
     client = connections.get("default")
@@ -59,7 +62,11 @@ async def load(rows: dict[str, list[Row]]) -> None:
         pg: asyncpg.Connection = raw
         async with pg.transaction():
             for table, found in rows.items():
-                await pg.copy_records_to_table(table, records=found, columns=COLUMNS[table])
+                # Not the served statement timeout (portcullis/db.py): 600,000 rows on a busy
+                # 2-CPU machine took longer than its 30 s.
+                await pg.copy_records_to_table(
+                    table, records=found, columns=COLUMNS[table], timeout=LOAD_TIMEOUT_S
+                )
             for table in rows:  # explicit ids: move each serial past them
                 await pg.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -1,13 +1,14 @@
 """The benchmark runner: `python -m bench.run [--sizes small,medium,large]
 [--databases sqlite,postgres] [--quick] [--reuse]`.
 
-For each database and size: generate the organization (bench/generate.py, or reuse it), start
-the real server (`portcullis serve`, one uvicorn process, PORTCULLIS_COUNT_SQL=1) and the
+For each database and size: generate the organization (bench/generate.py, or reuse it),
+measure the server CPU per request of the API and the baseline in one process (bench/cpu.py),
+start the real server (`portcullis serve`, one uvicorn process, PORTCULLIS_COUNT_SQL=1) and the
 baseline (bench/baseline.py), and drive them over HTTP from a separate client process
 (bench/load.py) with concurrent connections, one kind of request at a time: a warm-up, then a
 fixed number of timed requests. The grants run last, after the baseline, so that every read
 sees the generated data. Then the engine against pycasbin (bench/versus_casbin.py), and the
-report: bench/RESULTS.md and bench/latency.png (bench/report.py).
+report: bench/RESULTS.md, issue 19's goals first, and bench/latency.png (bench/report.py).
 """
 
 import argparse
@@ -47,6 +48,8 @@ class Settings:
     max_seconds: float
     seed: int
     reuse: bool
+    cpu_requests: int = 100  # bench.cpu: requests per round and kind
+    cpu_rounds: int = 5
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Measured:
     database: str
     size: str
     kind: str
-    server: str  # "portcullis" or "baseline"
+    server: str  # "portcullis" or "baseline" (over HTTP); "cpu" (bench.cpu, both apps)
     figures: dict[str, Any]
 
 
@@ -135,7 +138,7 @@ def bench_one(database: str, size: str, settings: Settings) -> tuple[list[Measur
         # but at a limit no run reaches (a 429 would be counted as an error, not timed).
         "PORTCULLIS_RATE_LIMIT": BENCH_RATE_LIMIT,
     }
-    found: list[Measured] = []
+    found = cpu_per_request(database, size, settings)
 
     def record(kind: Kind, server_name: str, server: Server) -> None:
         figures = measure(server, kind, manifest, settings)
@@ -161,6 +164,24 @@ def bench_one(database: str, size: str, settings: Settings) -> tuple[list[Measur
             if kind.mutates:
                 record(kind, "portcullis", ours)
     return found, manifest
+
+
+def cpu_per_request(database: str, size: str, settings: Settings) -> list[Measured]:
+    """bench.cpu in a process of its own (Tortoise keeps one database per process), before
+    the servers start, so that nothing else of the run shares the CPUs with it."""
+    manifest_path = DATA_DIR / f"{database}-{size}.json"
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as file:
+        out = Path(file.name)
+    command = [sys.executable, "-m", "bench.cpu", "--manifest", str(manifest_path)]
+    command += ["--requests", str(settings.cpu_requests), "--rounds", str(settings.cpu_rounds)]
+    subprocess.run([*command, "--json", str(out)], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    found = [Measured(database, size, f["kind"], "cpu", f) for f in figures]
+    for f in figures:
+        base = f" (baseline {f['baseline_ms']:.2f} ms)" if f["baseline_ms"] else ""
+        print(f"  cpu        {f['label']:<32} {f['api_ms']:8.2f} ms{base}", flush=True)
+    return found
 
 
 def engine_tables(quick: bool) -> dict[str, str]:
@@ -191,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         max_seconds=15.0 if args.quick else 120.0,
         seed=args.seed,
         reuse=args.reuse,
+        cpu_requests=20 if args.quick else 100,
+        cpu_rounds=3 if args.quick else 5,
     )
     started = time.perf_counter()
     measured: list[Measured] = []

@@ -17,6 +17,7 @@ from models.admin_role import RoleAssignment
 from models.credentials import ApiKey, PersonalToken
 from models.directory import Account, OrgUser
 from models.enums import ActorKind
+from models.prepared import select_in
 from permissions.principal import Actor, Assignment, Principal
 
 TOKEN_KIND = "pct"
@@ -90,7 +91,8 @@ def _valid(
 
 
 async def _from_token(prefix: str, credential: str) -> Principal | None:
-    token = await PersonalToken.get_or_none(prefix=prefix).select_related("account")
+    found = await select_in(PersonalToken, "prefix", [prefix], ("account",))
+    token = found[0] if found else None  # the prefix is unique
     if token is None or not _valid(
         token.secret_hash, credential, token.revoked_at, token.expires_at
     ):
@@ -113,7 +115,8 @@ async def _from_token(prefix: str, credential: str) -> Principal | None:
 
 
 async def _from_api_key(prefix: str, credential: str) -> Principal | None:
-    key = await ApiKey.get_or_none(prefix=prefix)
+    found = await select_in(ApiKey, "prefix", [prefix])
+    key = found[0] if found else None  # the prefix is unique
     if key is None or not _valid(key.secret_hash, credential, key.revoked_at, key.expires_at):
         return None
     return Principal(

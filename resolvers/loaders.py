@@ -16,6 +16,7 @@ from models.directory import Account, OrgUser
 from models.enums import AccountType, Experience
 from models.group import DefaultGroup, Group, GroupProductRole
 from models.organization import Organization, Site
+from models.prepared import select_in
 from models.product import ProductInstance
 from models.provisioning import ScimToken
 from permissions.targets import Target
@@ -66,8 +67,7 @@ def by_id(
     loaders of their own kind (so that, say, a user's organization is not read again)."""
 
     async def load(ids: list[int]) -> Sequence[M | None]:
-        query = model.filter(id__in=ids)
-        rows = await (query.select_related(*related) if related else query)
+        rows = await select_in(model, "id", ids, related)
         found = {row.pk: row for row in rows}
         if primes is not None:
             for row in rows:

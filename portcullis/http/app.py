@@ -25,6 +25,7 @@ from portcullis.console import console_routes
 from portcullis.execution.context import RequestContext
 from portcullis.execution.planned import EXECUTORS
 from portcullis.execution.schema import schema
+from portcullis.held_connection import HeldConnectionMiddleware
 from portcullis.http import graphiql, over_http, rate_limit
 from portcullis.http.base import HttpMiddleware, error_response
 from portcullis.http.body_limits import BodyLimitMiddleware
@@ -170,6 +171,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     middleware = [
         *over_http.cors(settings.console.cors_origins),  # when on: every answer gets CORS
         Middleware(DatabaseOutageMiddleware),
+        Middleware(HeldConnectionMiddleware),  # inside: an outage giving it back is answered
         Middleware(BodyLimitMiddleware, max_bytes=limits.max_body_bytes),
     ]
     errors = {StarletteHTTPException: over_http.http_error}
