@@ -6,7 +6,7 @@ answers an error in a non-null field by nulling its parent, up to `data: null` a
 one refusal would take a console's whole page with it. A guarded field is therefore nullable:
 the refusal nulls that field alone and its error names it (the rule GitHub's schema follows).
 The resolver's own Python type stays what it returns: the null comes from the guard, never
-from the resolver. tests/test_nullability.py walks the served schema and fails on a guarded
+from the resolver. tests/schema/test_nullability.py walks the served schema and fails on a guarded
 field that is still non-null.
 """
 

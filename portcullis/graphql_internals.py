@@ -5,7 +5,8 @@ private attributes, a private hook, the wording of messages we recognise, and wh
 plans (portcullis/execution/plan.py) take from graphql-core's executor (its field collection
 and error handling, marked ":meta private:") and from strawberry (its plain attribute
 resolver). pyproject.toml bounds both libraries to the versions tested, and
-tests/test_graphql_internals.py checks each name against the installed versions, so an upgrade
+tests/execution/test_graphql_internals.py checks each name against the installed versions, so an
+upgrade
 that moves one of them fails there, in one place, rather than deep inside a request.
 """
 

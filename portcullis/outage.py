@@ -2,7 +2,8 @@
 should try again shortly), a bug is masked as INTERNAL_SERVER_ERROR and logged.
 
 What an outage looks like to Tortoise 1.1 on asyncpg (seen with the server stopped and started
-under load, tests/test_database_outage.py): the pool's connections are not checked when they
+under load, tests/operations/test_database_outage.py): the pool's connections are not checked when
+they
 are handed out, and nothing is retried, so each request that meets the outage fails once,
 with whichever of these its moment gives:
 - connecting: refused or reset sockets (OSError), "the database system is shutting down" or

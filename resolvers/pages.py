@@ -48,7 +48,7 @@ MAX_FILTER_LENGTH = 255
 
 def filter_text(name: str, value: str) -> str:
     """A text argument that narrows a list. Printable: PostgreSQL text holds no NUL, and a NUL
-    compared in SQL was a masked internal error (found by tests/test_fuzz_schemathesis.py)."""
+    compared in SQL was a masked internal error (found by tests/fuzz/test_fuzz_schemathesis.py)."""
     if not 0 < len(value) <= MAX_FILTER_LENGTH or not value.isprintable():
         raise BadUserInput(f"'{name}' must be 1 to {MAX_FILTER_LENGTH} printable characters.")
     return value

@@ -14,8 +14,8 @@ from tortoise import connections
 from portcullis import db
 from portcullis.db import close_database, migrate
 from portcullis.settings import Limits
-from tests.fuzz_support import FUZZ_TALLY, describe_tally, fuzz_seed, replay_command
-from tests.graphql_client import GraphQLClient, app_for, in_process
+from tests.support.fuzz_support import FUZZ_TALLY, describe_tally, fuzz_seed, replay_command
+from tests.support.graphql_client import GraphQLClient, app_for, in_process
 
 # Children before parents, so deletes never trip a foreign key. The catalog rows stay.
 TABLES = [

@@ -31,7 +31,8 @@ def with_code(error: GraphQLError) -> GraphQLError:
     """Every client error carries a code. A document that does not parse is
     GRAPHQL_PARSE_FAILED, one that does not fit the schema GRAPHQL_VALIDATION_FAILED (the codes
     GraphQL clients know from Apollo Server); variables of the wrong shape are the client's
-    input: BAD_USER_INPUT, like our own. The first two had no code (tests/test_fuzz_bodies.py)."""
+    input: BAD_USER_INPUT, like our own. The first two had no code
+    (tests/fuzz/test_fuzz_bodies.py)."""
     extensions = error.extensions or {}
     if "code" not in extensions:
         error.extensions = {**extensions, "code": _code_of(error)}
@@ -91,7 +92,7 @@ class RefuseUnpairedSurrogates(SchemaExtension):
     """A variable holding an unpaired surrogate (JSON allows the escape `\\ud800` alone) is not
     Unicode text: it cannot be encoded as UTF-8, so neither database stores or compares it.
     Refused before execution as BAD_USER_INPUT; wherever one reached SQL it was a masked
-    internal error (found by tests/test_fuzz_bodies.py). A document's own string literals
+    internal error (found by tests/fuzz/test_fuzz_bodies.py). A document's own string literals
     cannot hold one: the parser refuses the escape."""
 
     def on_execute(self) -> Iterator[None]:

@@ -2,7 +2,8 @@
 own executor otherwise (portcullis/execution/compile.py says what a plan does not cover).
 
 A request runs wholly one way or the other. PORTCULLIS_EXECUTOR=graphql-core (Settings.executor)
-runs every request through graphql-core: to compare the two (tests/test_differential.py does,
+runs every request through graphql-core: to compare the two (tests/execution/test_differential.py
+does,
 on every document the suite sends) or to rule the plan out when something looks wrong.
 """
 

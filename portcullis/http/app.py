@@ -82,7 +82,7 @@ class GraphQLApp(over_http.GraphQLOverHttp):
     def parse_json(self, data: str | bytes) -> Any:
         """strawberry answers 400 only to a JSONDecodeError: bytes that are not UTF-8
         (UnicodeDecodeError) or nesting deeper than Python's recursion limit (RecursionError)
-        were 500s. Found by tests/test_fuzz_bodies.py."""
+        were 500s. Found by tests/fuzz/test_fuzz_bodies.py."""
         try:
             return json.loads(data)
         except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
