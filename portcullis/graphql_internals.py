@@ -1,47 +1,27 @@
 """The one door to strawberry's and graphql-core's internals.
 
 Everything the service needs from the two libraries that is not their documented API is here:
-private attributes, a private hook, the wording of messages we recognise, and what the compiled
-plans (portcullis/execution/plan.py) take from graphql-core's executor (its field collection
-and error handling, marked ":meta private:") and from strawberry (its plain attribute
-resolver). pyproject.toml bounds both libraries to the versions tested, and
-tests/execution/test_graphql_internals.py checks each name against the installed versions, so an
-upgrade
-that moves one of them fails there, in one place, rather than deep inside a request.
+private attributes, a private hook and the wording of messages we recognise. pyproject.toml
+bounds both libraries to the versions tested, and tests/execution/test_graphql_internals.py
+checks each name against the installed versions, so an upgrade that moves one of them fails
+there, in one place, rather than deep inside a request.
 """
 
 import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, TypeVar
 
 from graphql import (
     GraphQLError,
-    GraphQLField,
-    GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
-    OperationDefinitionNode,
 )
-from graphql.execution.collect_fields import (
-    CollectedFields,
-    FieldDetails,
-    FragmentDetails,
-    collect_fields,
-    collect_subfields,
-)
-from graphql.execution.executor import Executor as _Executor
-from graphql.execution.executor import (
-    invalid_return_type_error as invalid_return_type_error,  # re-exported for plan.py
-)
-from graphql.execution.values import VariableValues
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestProtocol
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionContext, Info
 from strawberry.types.enum import has_enum_definition
-from strawberry.types.field import StrawberryField
 
 # graphql-core's parser error past `max_tokens` (graphql/language/parser.py), which has no code.
 _TOO_MANY_TOKENS = re.compile(r"Document contains more than \d+ tokens")
@@ -101,52 +81,3 @@ class BatchCheckingView(GraphQL[ContextT, None], Generic[ContextT]):
         self, request_data: Sequence[Any], protocol: GraphQLRequestProtocol
     ) -> None:
         self.check_batch(request_data)
-
-
-# --- What compiled plans take from graphql-core's executor and strawberry --------------------
-
-FieldDetailsList = list[FieldDetails]
-# The executor a plan runs in: its error handling, resolve info and settings are graphql-core's.
-Executor: TypeAlias = _Executor[Any]
-complete_leaf_value = _Executor.complete_leaf_value
-
-
-def operation_fields(
-    schema: GraphQLSchema,
-    fragments: dict[str, FragmentDetails],
-    variables: VariableValues,
-    root_type: GraphQLObjectType,
-    operation: OperationDefinitionNode,
-    hide_suggestions: bool,
-) -> CollectedFields:
-    """The root fields, grouped by response name, as graphql-core's executor collects them."""
-    return collect_fields(schema, fragments, variables, root_type, operation, hide_suggestions)
-
-
-def selection_fields(
-    schema: GraphQLSchema,
-    fragments: dict[str, FragmentDetails],
-    variables: VariableValues,
-    operation: OperationDefinitionNode,
-    runtime_type: GraphQLObjectType,
-    details: FieldDetailsList,
-    hide_suggestions: bool,
-) -> CollectedFields:
-    """The sub-fields of a field's nodes on one object type, as graphql-core collects them."""
-    return collect_subfields(
-        schema, fragments, variables, operation, runtime_type, details, hide_suggestions
-    )
-
-
-def plain_attribute(field: GraphQLField) -> str | None:
-    """The Python attribute a field reads when strawberry resolves it by `getattr` alone (no
-    resolver, extensions, permission classes or exception handlers: its `_get_basic_result`),
-    else None."""
-    definition: Any = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField) or field.args:
-        return None
-    if not getattr(field.resolve, "_is_default", False) or definition.python_name is None:
-        return None
-    if definition.default_resolver is not getattr:
-        return None
-    return definition.python_name

@@ -25,8 +25,6 @@ _ORIGIN = re.compile(r"^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(:[0-9]{1,5})
 NEVER = "never"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 LOG_FORMATS = ("json", "text")
-# portcullis/execution/planned.py: compiled plans, or graphql-core's executor for every request.
-EXECUTORS = ("plan", "graphql-core")
 _YES = ("1", "true", "yes")
 _NO = ("0", "false", "no")
 _DURATION = re.compile(r"^([1-9][0-9]{0,8})([smhd])$")
@@ -83,7 +81,6 @@ class Settings:
     log_format: str = "text"  # json | text (portcullis/request_log.py)
     workers: int = 1  # processes of `portcullis serve` (PORTCULLIS_WORKERS, or --workers)
     count_sql: bool = False  # benchmarks only: portcullis/sql_count.py
-    executor: str = "plan"  # PORTCULLIS_EXECUTOR, one of EXECUTORS
     rate_limit: RateLimit | None = None  # None: no limit (what tests get unless they ask)
     token_lifetime: timedelta | None = None  # None: personal tokens never expire
     limits: Limits = field(default_factory=Limits)
@@ -98,7 +95,6 @@ def load_settings() -> Settings:
         log_format=_choice("PORTCULLIS_LOG_FORMAT", "text", LOG_FORMATS),
         workers=_count("PORTCULLIS_WORKERS", 1),
         count_sql=os.environ.get("PORTCULLIS_COUNT_SQL", "0") in _YES,
-        executor=_choice("PORTCULLIS_EXECUTOR", "plan", EXECUTORS),
         rate_limit=_rate_limit(),
         token_lifetime=lifetime(
             os.environ.get("PORTCULLIS_TOKEN_LIFETIME", DEFAULT_TOKEN_LIFETIME),

@@ -1,3 +1,3 @@
 """Running GraphQL documents: the served Schema with its extensions, the document cache, the
-query limits, error masking, what the request log learns of an operation, and the executor
-(compiled plans: compile.py, plan.py, planned.py)."""
+query limits, error masking and what the request log learns of an operation. graphql-core's
+own executor runs every document (docs/benchmarks.md says why there is no compiled one)."""

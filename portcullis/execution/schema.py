@@ -1,5 +1,6 @@
-"""The served Schema: the API's declaration (schema/definition.py) with the runtime's extensions
-and executor. Every request, test and benchmark that executes GraphQL uses this one object."""
+"""The served Schema: the API's declaration (schema/definition.py) with the runtime's
+extensions; graphql-core's executor runs it. Every request, test and benchmark that executes
+GraphQL uses this one object."""
 
 from typing import Any
 
@@ -14,7 +15,6 @@ from portcullis.execution.masking import (
     RequireOperationName,
 )
 from portcullis.execution.observed import ObserveOperation
-from portcullis.execution.planned import PlanExecutor
 from schema.definition import TYPES, Mutation, Query
 
 
@@ -37,5 +37,4 @@ schema = PortcullisSchema(
         RefuseUnpairedSurrogates,
         RequireOperationName,
     ],
-    execution_context_class=PlanExecutor,
 )

@@ -23,7 +23,6 @@ from permissions.auth import authenticate
 from portcullis import observability, outage, sql_count
 from portcullis.console import console_routes
 from portcullis.execution.context import RequestContext
-from portcullis.execution.planned import EXECUTORS
 from portcullis.execution.schema import schema
 from portcullis.held_connection import HeldConnectionMiddleware
 from portcullis.http import graphiql, over_http, rate_limit
@@ -155,8 +154,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await close_database()
 
     limits = settings.limits
-    # One schema per process: the last app created decides its executor (PORTCULLIS_EXECUTOR).
-    schema.execution_context_class = EXECUTORS[settings.executor]
     graphql = GraphQLApp(schema, limits, graphql_ide="graphiql" if settings.graphiql else None)
     graphql.documents = Documents.of(settings.console)
     routes = [

@@ -10,9 +10,7 @@ import strawberry
 from graphql import (
     GraphQLEnumType,
     GraphQLError,
-    GraphQLObjectType,
     GraphQLSchema,
-    GraphQLString,
     GraphQLSyntaxError,
     parse,
 )
@@ -105,60 +103,6 @@ async def test_check_batch_sees_a_json_array_before_any_item_runs() -> None:
         response = await client.post("/", json=[{"query": "{ plain }"}, {"query": "{ plain }"}])
     assert batches == [2]
     assert response.status_code == 200
-
-
-@strawberry.type
-class Person:
-    email: str
-
-    @strawberry.field
-    def shout(self) -> str:
-        return self.email.upper()
-
-
-@strawberry.type
-class People:
-    @strawberry.field
-    def person(self) -> Person:
-        return Person(email="ada@example.com")
-
-
-people = strawberry.Schema(query=People)
-
-
-def test_plain_attributes_are_strawberrys_getattr_fields() -> None:
-    person = internals.core_schema(people).type_map["Person"]
-    assert isinstance(person, GraphQLObjectType)
-    assert internals.plain_attribute(person.fields["email"]) == "email"
-    assert internals.plain_attribute(person.fields["shout"]) is None  # a resolver
-
-
-def test_plans_collect_fields_as_graphql_core_does() -> None:
-    """The plan's field collection and error handling are graphql-core's executor's own."""
-    core = internals.core_schema(people)
-    text = "query Q($no: Boolean!) { p: person { email shout @skip(if: $no) } person { email } }"
-    executor = internals.Executor.build(core, parse(text), raw_variable_values={"no": True})
-    assert not isinstance(executor, list), executor  # a list: the request errors
-    root, person = core.query_type, core.type_map["Person"]
-    assert root is not None
-    assert isinstance(person, GraphQLObjectType)
-    fragments, variables, operation = (
-        executor.fragments,
-        executor.variable_values,
-        executor.operation,
-    )
-    grouped, deferred, _ = internals.operation_fields(
-        core, fragments, variables, root, operation, False
-    )
-    assert list(grouped) == ["p", "person"]
-    assert not deferred
-    below, _, _ = internals.selection_fields(
-        core, fragments, variables, operation, person, grouped["p"], False
-    )
-    assert list(below) == ["email"]  # `shout` skipped
-    assert internals.complete_leaf_value(GraphQLString, 7) == "7"
-    error = internals.invalid_return_type_error(person, object(), grouped["p"])
-    assert error.message.startswith("Expected value of type 'Person' but got:")
 
 
 class Shade(StrEnum):
