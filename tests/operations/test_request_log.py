@@ -5,6 +5,7 @@ PORTCULLIS_LOG_LEVEL governing the service's own loggers."""
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ CREATE_ORG = (
     "{ organization { id } errors { code } } }"
 )
 AUDIT = "query Audit($org: ID!) { organization(id: $org) { auditLog(first: 5) { totalCount } } }"
+# The request line is written once the answer has been sent, so a client holding the response
+# may read the log a moment before it: reads wait this long for the line.
+LOG_WAIT_SECONDS = 10.0
 
 
 class Served:
@@ -31,14 +35,31 @@ class Served:
             f"{self.server.base}/graphql", json={"query": query, **extra}, headers=headers
         )
 
-    def lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.server.output().splitlines() if line]
+    def output_after(self, response: httpx.Response) -> str:
+        """The server's whole lines once the request line of `response` is among them (JSON
+        or text: both name the logger and the request id)."""
+        request_id = response.headers["x-request-id"]
+        deadline = time.monotonic() + LOG_WAIT_SECONDS
+        while True:
+            output = self.server.output()
+            complete = output[: output.rfind("\n") + 1]  # a line being written is left out
+            if any(
+                "portcullis.request" in line and request_id in line
+                for line in complete.splitlines()
+            ):
+                return complete
+            assert time.monotonic() < deadline, f"no request line for {request_id}:\n{output}"
+            time.sleep(0.05)
+
+    def lines(self, response: httpx.Response) -> list[dict[str, Any]]:
+        """The JSON lines, once `response`'s request line is written."""
+        return [json.loads(line) for line in self.output_after(response).splitlines() if line]
 
     def request_line(self, response: httpx.Response) -> dict[str, Any]:
         request_id = response.headers["x-request-id"]
         found = [
             line
-            for line in self.lines()
+            for line in self.lines(response)
             if line["logger"] == "portcullis.request" and line["request_id"] == request_id
         ]
         assert len(found) == 1, self.server.output()
@@ -123,7 +144,7 @@ def test_a_refusal_names_its_code_and_never_the_secret(served: Served, token: st
         "error_codes": ["UNAUTHENTICATED"],
     }
     assert {k: line[k] for k in expected} == expected
-    output = served.server.output()
+    output = served.output_after(response)
     assert forged not in output
     assert secret_of(token) not in output  # the real secret, used by the other tests
 
@@ -141,7 +162,7 @@ def test_an_internal_error_is_logged_at_error_with_its_request_id_and_traceback(
     assert (line["operation_name"], line["error_codes"]) == ("Audit", ["INTERNAL_SERVER_ERROR"])
     [traced] = [
         other
-        for other in served.lines()
+        for other in served.lines(response)
         if other.get("request_id") == request_id and "traceback" in other
     ]
     assert (traced["level"], traced["logger"]) == ("ERROR", "portcullis.errors")
@@ -170,7 +191,7 @@ def test_the_level_governs_every_logger_and_text_reads_the_same(tmp_path: Path) 
         quiet = served.post("{ viewer { email } }", token)
         assert quiet.status_code == 200
         failed = internal_error(served, token)
-        output = served.server.output()
+        output = served.output_after(failed)
         assert quiet.headers["x-request-id"] not in output
         assert "Uvicorn running" not in output
         request_id = failed.headers["x-request-id"]
