@@ -8,7 +8,10 @@ of them share (docs/architecture.md, "Writing a mutation"):
   reach check on it (R-REACH-1, resolvers/actor_reach.py) when the mutation is watched;
 - a dry run: the same transaction, rolled back, with its diff;
 - domain refusals (DomainError): the transaction rolls back and the problems come back for
-  the payload's `errors`. Anything else (Forbidden, NotFound, a bug) surfaces as it is.
+  the payload's `errors`. Anything else (Forbidden, NotFound, a bug) surfaces as it is;
+- whatever rolls back leaves the request as it was: what it made is forgotten, and a caller
+  whose memberships the work changed (createOrganization, an automatic access request) is the
+  caller it was, for the root fields after it.
 """
 
 from collections.abc import Awaitable, Callable
@@ -55,7 +58,7 @@ async def run(
     """Apply `work` once, in one transaction. `replay` reads a receipt's result back (a
     mutation without one takes no clientMutationId); `watching` measures and checks the access
     diff. A refused or rolled back change made nothing for the caller to read (Context.made)."""
-    made = dict(ctx.made)
+    made, principal = dict(ctx.made), ctx.principal
     dry_run = watching is not None and watching.dry_run
     measured = watching if watching is not None and watching.needed else None
     rehearsed: list[R] = []
@@ -70,6 +73,11 @@ async def run(
                 await receipt(result)
         return result
 
+    def rolled_back() -> None:
+        ctx.made = made
+        if principal is not None and ctx.principal is not principal:
+            ctx.principal_changed(principal)
+
     try:
         if dry_run:  # no receipt: a dry run applied nothing to replay
             with suppress(_Rehearsed):
@@ -78,9 +86,12 @@ async def run(
         else:
             result = await perform(ctx, mutation, input, transaction, replay)
     except DomainError as refused:
-        ctx.made = made
+        rolled_back()
         return Outcome(None, refused.problems, watching.diff if watching else None)
+    except BaseException:
+        rolled_back()
+        raise
     if dry_run:
-        ctx.made = made
+        rolled_back()
     ctx.loaders.clear()  # the payload must show the state after the change
     return Outcome(result, [], watching.diff if watching else None)
