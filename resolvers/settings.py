@@ -1,29 +1,34 @@
 """Product settings and organization credentials: anonymous access (R-ACCESS-7) and API keys
 (R-KEY-1). Each change is one audit event in its transaction (R-AUDIT-1)."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from models.credentials import ApiKey
-from models.organization import Organization
 from models.product import ProductInstance
-from permissions.auth import API_KEY_KIND, new_secret
+from permissions.auth import API_KEY_KIND
 from permissions.errors import Forbidden
 from permissions.matrix import FeatureId
 from resolvers.audit import record
 from resolvers.catalog import catalog
 from resolvers.context import Context
+from resolvers.credentials import CredentialKind, Issued, issue
 from resolvers.errors import DomainError, ErrorCode, refuse
-from resolvers.validation import clean_name
 
 
-@dataclass(frozen=True)
-class IssuedKey:
-    """A key and its whole credential, which exists only in the response that created it:
-    a replay of the same clientMutationId reloads the row and has no secret to give."""
+def _described(key: ApiKey) -> dict[str, Any]:
+    expires = key.expires_at.isoformat() if key.expires_at else None
+    return {"readOnly": key.read_only, "expiresAt": expires}
 
-    key: ApiKey
-    secret: str | None
+
+API_KEY = CredentialKind(
+    model=ApiKey,
+    kind=API_KEY_KIND,
+    called="An API key",
+    action="api_key.create",
+    rule=FeatureId.UPDATE_API_KEYS,
+    described=_described,
+)
 
 
 async def set_anonymous_access(
@@ -63,7 +68,7 @@ def _unsupported(product_name: str) -> DomainError:
 
 async def create_api_key(
     ctx: Context, organization_id: int, name: str, read_only: bool, expires_at: datetime | None
-) -> IssuedKey:
+) -> Issued[ApiKey]:
     """Only the credential's hash is stored (R-KEY-1); the credential goes back once. People
     create keys, keys do not (R-KEY-1): a key made by a key would outlive the revocation of
     the key that made it, so revoking a key would not end what its holder can do."""
@@ -71,44 +76,11 @@ async def create_api_key(
         raise Forbidden(
             "An API key cannot create API keys; an organization admin creates them.", "R-KEY-1"
         )
-    name = clean_name(name, "name")
-    expires = _future(expires_at)
-    credential, prefix, digest = new_secret(API_KEY_KIND)
-    creator = ctx.require_principal().user_id_in(organization_id)
-    # Serializes key creation per organization on PostgreSQL (SQLite has one writer), so
-    # two requests cannot both find the name free.
-    await Organization.select_for_update().get(id=organization_id)
-    if await ApiKey.exists(organization_id=organization_id, name=name, revoked_at=None):
-        raise refuse(ErrorCode.DUPLICATE, f"An API key named '{name}' exists.", field="name")
-    key = await ApiKey.create(
-        organization_id=organization_id,
-        name=name,
-        prefix=prefix,
-        secret_hash=digest,
-        read_only=read_only,
-        created_by_id=creator,
-        expires_at=expires,
-    )
-    await _record_created(ctx, key)
-    return IssuedKey(key, credential)
 
+    def columns() -> dict[str, Any]:
+        return {"read_only": read_only, "expires_at": _future(expires_at)}
 
-async def _record_created(ctx: Context, key: ApiKey) -> None:
-    expires = key.expires_at.isoformat() if key.expires_at else None
-    await record(
-        ctx,
-        organization_id=key.organization_id,
-        action="api_key.create",
-        target_type="ApiKey",
-        target_id=key.id,
-        rule=FeatureId.UPDATE_API_KEYS,
-        after={
-            "name": key.name,
-            "prefix": key.prefix,
-            "readOnly": key.read_only,
-            "expiresAt": expires,
-        },
-    )
+    return await issue(ctx, API_KEY, organization_id, name, columns)
 
 
 async def revoke_api_key(ctx: Context, key: ApiKey) -> ApiKey:

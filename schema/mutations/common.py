@@ -1,9 +1,10 @@
 """What every mutation shares: the clientMutationId in its input and payload, the payload's
 `errors`, `run`, which hands the root field's work to the mutation runner (resolvers/runner.py),
-and `answer`, which turns the runner's outcome into the payload."""
+and `answer`, which turns the runner's outcome into the payload; and `issue`, the run of
+createApiKey and createScimToken."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -14,11 +15,13 @@ from resolvers import runner
 from resolvers.access_diff import Users, Watch
 from resolvers.actor_reach import diff_check
 from resolvers.context import Context
+from resolvers.credentials import CredentialKind, Issued, Row
 from resolvers.errors import Problem
 from resolvers.receipts import Replay
 from resolvers.runner import Outcome
 from schema.access_diff import AccessDiff
 from schema.enums import ErrorCode
+from schema.ids import decode
 from schema.nodes import User
 from schema.selection import asks
 
@@ -29,6 +32,7 @@ INPUT = strawberry.argument(
 ERRORS = "Why the change was refused; empty when it was made. A refused change changed nothing."
 CHANGED_USER = "The user as the change left them (unchanged after a dry run); null when refused."
 R = TypeVar("R")
+N = TypeVar("N")
 
 
 @strawberry.type(description="A domain refusal; `field` is the input path, `rule` the R- rule.")
@@ -150,3 +154,22 @@ def answer(payload: type[P], input: MutationInput, done: Outcome[Any], **fields:
         )
     errors = [UserError.of(p) for p in done.problems]
     return payload(client_mutation_id=input.client_mutation_id, errors=errors, **fields)
+
+
+class IssueInput(Protocol):
+    organization_id: strawberry.ID
+    client_mutation_id: str | None
+
+
+async def issue(
+    info: Info[Context, None],
+    input: IssueInput,
+    kind: CredentialKind[Row],
+    work: Callable[[int], Awaitable[Issued[Row]]],
+    node: Callable[[Row], N],
+) -> tuple[Outcome[Issued[Row]], N | None, str | None]:
+    """Run the issuing of a credential in the input's organization: the outcome, the new
+    credential's node and its secret (null when refused, and on a replay: it is stored nowhere)."""
+    organization_id = decode(input.organization_id, "Organization")
+    done = await run(info, input, lambda: work(organization_id), kind.replay())
+    return done, done.then(lambda issued: node(issued.row)), done.then(lambda i: i.secret)

@@ -11,10 +11,10 @@ from permissions.matrix import FeatureId
 from resolvers import provisioning
 from resolvers import targets as find
 from resolvers.context import Context
-from resolvers.receipts import Replay, row
+from resolvers.receipts import row
 from schema import nodes
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, issue, run
 from schema.targets import Input, InputOrganization
 
 Ctx = Info[Context, None]
@@ -57,17 +57,6 @@ class RevokeScimTokenPayload(Payload):
     )
 
 
-async def _reissued(ids: list[int]) -> provisioning.IssuedScimToken:
-    return provisioning.IssuedScimToken(await ScimToken.get(id=ids[0]), None)  # the secret is gone
-
-
-ISSUED = Replay(lambda issued: [issued.token.id], _reissued)
-
-
-def _secret(issued: provisioning.IssuedScimToken) -> str | None:
-    return issued.secret
-
-
 @strawberry.type
 class Mutations:
     @strawberry.mutation(
@@ -78,13 +67,13 @@ class Mutations:
     async def create_scim_token(
         self, info: Ctx, input: Annotated[CreateScimTokenInput, INPUT]
     ) -> CreateScimTokenPayload:
-        ctx = info.context
-        org_id = decode(input.organization_id, "Organization")
-
-        done = await run(
-            info, input, lambda: provisioning.create_scim_token(ctx, org_id, input.name), ISSUED
+        done, token, secret = await issue(
+            info,
+            input,
+            provisioning.SCIM_TOKEN,
+            lambda org_id: provisioning.create_scim_token(info.context, org_id, input.name),
+            nodes.ScimToken.of,
         )
-        token, secret = done.then(lambda i: nodes.ScimToken.of(i.token)), done.then(_secret)
         return answer(CreateScimTokenPayload, input, done, scim_token=token, secret=secret)
 
     @strawberry.mutation(

@@ -14,10 +14,10 @@ from permissions.matrix import FeatureId
 from resolvers import settings
 from resolvers import targets as find
 from resolvers.context import Context
-from resolvers.receipts import Replay, row
+from resolvers.receipts import row
 from schema import nodes
 from schema.ids import decode
-from schema.mutations.common import INPUT, MutationInput, Payload, answer, run
+from schema.mutations.common import INPUT, MutationInput, Payload, answer, issue, run
 from schema.targets import Input, InputOrganization
 
 Ctx = Info[Context, None]
@@ -78,17 +78,6 @@ class RevokeApiKeyPayload(Payload):
     )
 
 
-async def _reissued(ids: list[int]) -> settings.IssuedKey:
-    return settings.IssuedKey(await ApiKey.get(id=ids[0]), None)  # the secret is gone
-
-
-ISSUED = Replay(lambda issued: [issued.key.id], _reissued)
-
-
-def _secret(issued: settings.IssuedKey) -> str | None:
-    return issued.secret
-
-
 @strawberry.type
 class Mutations:
     @strawberry.mutation(
@@ -121,18 +110,15 @@ class Mutations:
     async def create_api_key(
         self, info: Ctx, input: Annotated[CreateApiKeyInput, INPUT]
     ) -> CreateApiKeyPayload:
-        ctx = info.context
-        org_id = decode(input.organization_id, "Organization")
-
-        done = await run(
+        done, key, secret = await issue(
             info,
             input,
-            lambda: settings.create_api_key(
-                ctx, org_id, input.name, input.read_only, input.expires_at
+            settings.API_KEY,
+            lambda org_id: settings.create_api_key(
+                info.context, org_id, input.name, input.read_only, input.expires_at
             ),
-            ISSUED,
+            nodes.ApiKey.of,
         )
-        key, secret = done.then(lambda i: nodes.ApiKey.of(i.key)), done.then(_secret)
         return answer(CreateApiKeyPayload, input, done, api_key=key, secret=secret)
 
     @strawberry.mutation(

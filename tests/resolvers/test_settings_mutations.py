@@ -291,6 +291,16 @@ async def test_create_api_key_with_a_bad_name_or_a_past_expiry_is_invalid_input(
     assert await state() == before
 
 
+async def test_create_api_key_checks_the_name_before_the_expiry(api: GraphQLClient) -> None:
+    """The shared issuing (resolvers/credentials.py) checks a key's own columns after the name."""
+    world = await factories.world()
+    refused = payload(
+        await create_key(api, world, world.admin_token, name=" ", expiresAt="2001-01-01T00:00:00"),
+        "createApiKey",
+    )
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "name")]
+
+
 async def test_create_api_key_with_the_name_of_an_unrevoked_key_is_duplicate(
     api: GraphQLClient,
 ) -> None:
@@ -299,6 +309,7 @@ async def test_create_api_key_with_the_name_of_an_unrevoked_key_is_duplicate(
     before = await state()
     refused = payload(await create_key(api, world, world.admin_token), "createApiKey")
     assert [(e["code"], e["field"]) for e in refused["errors"]] == [("DUPLICATE", "name")]
+    assert refused["errors"][0]["message"] == "An API key named 'ci' exists."
     assert refused["secret"] is None
     assert await state() == before
     row = await ApiKey.get(name="ci")

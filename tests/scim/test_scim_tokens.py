@@ -13,7 +13,7 @@ from tests.support.graphql_client import GraphQLClient, Result
 
 CREATE = """
 mutation ($input: CreateScimTokenInput!) { createScimToken(input: $input) {
-  scimToken { id name prefix revokedAt } secret errors { code field message } } }
+  clientMutationId scimToken { id name prefix revokedAt } secret errors { code field message } } }
 """
 REVOKE = """
 mutation ($input: RevokeScimTokenInput!) { revokeScimToken(input: $input) {
@@ -25,10 +25,11 @@ query ($id: ID!) { organization(id: $id) { scimTokens(first: 10) {
 """
 
 
-async def create(api: GraphQLClient, token: str, org_id: int, name: str = "okta") -> Result:
-    return await api(
-        CREATE, {"input": {"organizationId": gid("Organization", org_id), "name": name}}, token
-    )
+async def create(
+    api: GraphQLClient, token: str, org_id: int, name: str = "okta", **more: Any
+) -> Result:
+    fields = {"organizationId": gid("Organization", org_id), "name": name, **more}
+    return await api(CREATE, {"input": fields}, token)
 
 
 def payload(result: Result, field: str) -> Any:
@@ -64,8 +65,33 @@ async def test_a_taken_name_is_duplicate(api: GraphQLClient) -> None:
     await create(api, world.admin_token, world.org.id)
     again = payload(await create(api, world.admin_token, world.org.id), "createScimToken")
     assert [(e["code"], e["field"]) for e in again["errors"]] == [("DUPLICATE", "name")]
+    assert again["errors"][0]["message"] == "A SCIM token named 'okta' exists."
     assert again["secret"] is None
     assert await ScimToken.all().count() == 1
+
+
+async def test_a_blank_name_is_invalid_input(api: GraphQLClient) -> None:
+    world = await factories.world()
+    refused = payload(await create(api, world.admin_token, world.org.id, "  "), "createScimToken")
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [("INVALID_INPUT", "name")]
+    assert await ScimToken.all().count() == 0
+
+
+async def test_a_retried_create_returns_the_token_without_its_secret(api: GraphQLClient) -> None:
+    world = await factories.world()
+    first = payload(
+        await create(api, world.admin_token, world.org.id, clientMutationId="t1"),
+        "createScimToken",
+    )
+    assert first["secret"]
+    logged = await AuditEvent.all().count()
+    again = payload(
+        await create(api, world.admin_token, world.org.id, clientMutationId="t1"),
+        "createScimToken",
+    )
+    assert again == {**first, "secret": None}  # the secret is stored nowhere
+    assert await ScimToken.all().count() == 1
+    assert await AuditEvent.all().count() == logged
 
 
 async def test_revoke_then_revoke_again(api: GraphQLClient) -> None:

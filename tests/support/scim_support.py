@@ -104,4 +104,4 @@ async def scim_for(database: str, world: factories.World) -> AsyncIterator[Scim]
     assert issued.secret is not None
     transport = httpx.ASGITransport(app=app_for(database))
     async with httpx.AsyncClient(transport=transport, base_url="http://portcullis.test") as http:
-        yield Scim(http, world, issued.secret, issued.token)
+        yield Scim(http, world, issued.secret, issued.row)
