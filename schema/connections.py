@@ -15,6 +15,7 @@ from permissions.errors import BadUserInput
 from resolvers.context import Context
 from resolvers.pages import CountKey, Filter, Link, Order, PageKey
 from resolvers.scopes import Scope
+from schema.enums import AccessRequestStatus
 from schema.selection import asks
 
 T = TypeVar("T")
@@ -46,6 +47,13 @@ Before = Annotated[
     strawberry.argument(
         description="Page backwards from before this cursor (a page's startCursor)."
     ),
+]
+
+# The status filter of both lists of access requests (Organization.accessRequests and
+# Viewer.accessRequests), described once.
+RequestStatus = Annotated[
+    AccessRequestStatus | None,
+    strawberry.argument(description="Only requests of this status; all when left out."),
 ]
 
 

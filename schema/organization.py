@@ -13,9 +13,17 @@ from resolvers.audit import audit_filter, is_actor_of
 from resolvers.directory_search import DirectoryQuery, directory_filter, user_order
 from resolvers.targets import organization_target
 from schema import abilities
-from schema.connections import After, Before, Connection, First, Last, paginate, window
+from schema.connections import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    RequestStatus,
+    paginate,
+    window,
+)
 from schema.enums import (
-    AccessRequestStatus,
     AccountType,
     AdminRole,
     Experience,
@@ -322,10 +330,7 @@ class Organization(Node):
     async def access_requests(
         self,
         info: Ctx,
-        status: Annotated[
-            AccessRequestStatus | None,
-            strawberry.argument(description="Only requests of this status; all when left out."),
-        ] = None,
+        status: RequestStatus = None,
         first: First = None,
         after: After = None,
         last: Last = None,

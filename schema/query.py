@@ -21,8 +21,8 @@ from resolvers.context import Context
 from schema import abilities, nodes
 from schema import access_requests as requests
 from schema.access import AccessExplanation
-from schema.connections import After, Before, Connection, First, Last, window
-from schema.enums import AccessRequestStatus, AccountType
+from schema.connections import After, Before, Connection, First, Last, RequestStatus, window
+from schema.enums import AccountType
 from schema.ids import decode, parse
 from schema.targets import Argument
 
@@ -192,10 +192,7 @@ class Viewer:
     async def access_requests(
         self,
         info: Ctx,
-        status: Annotated[
-            AccessRequestStatus | None,
-            strawberry.argument(description="Only requests of this status; all when left out."),
-        ] = None,
+        status: RequestStatus = None,
         first: First = None,
         after: After = None,
         last: Last = None,
