@@ -26,7 +26,7 @@ SQLite has no pool (Tortoise keeps one connection behind a lock), so nothing cha
 import asyncio
 import logging
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -38,6 +38,7 @@ from tortoise.context import get_current_context
 log = logging.getLogger(__name__)
 
 ALIAS = "default"
+T = TypeVar("T")
 
 
 class HeldConnection(AsyncpgDBClient):
@@ -117,25 +118,37 @@ class HeldConnection(AsyncpgDBClient):
             log.warning("could not return a held connection to the pool: %r", error)
 
 
-class _Holding:
-    """One statement's turn on the held connection (statements of one request run in turn:
-    an asyncpg connection runs one at a time). A turn that comes after the request ended runs
-    on a pool connection of its own, as every statement did before."""
+class _Turn(Generic[T]):
+    """A turn on the held connection (statements of one request run in turn: an asyncpg
+    connection runs one at a time). A turn that comes after the request ended, in a task the
+    request left running, takes none: it runs on a pool connection of its own, as every
+    statement did before, and nothing is left held for nobody to give back."""
 
     def __init__(self, held: HeldConnection) -> None:
         self.held = held
-        self.pooled: Any = None
+        self.pooled: Any = None  # the pool's own context, after the request ended
 
-    async def __aenter__(self) -> asyncpg.Connection:
+    def on_pool(self) -> Any:
+        """The pool's own context for this turn."""
+        raise NotImplementedError
+
+    async def start(self) -> T:
+        """Start the turn on the held connection (its lock is held)."""
+        raise NotImplementedError
+
+    async def finish(self, exc_type: type[BaseException] | None) -> None:
+        """End the turn on the held connection (before its lock is released)."""
+
+    async def __aenter__(self) -> T:
         held = self.held
         await held._lock.acquire()
         if held.ended:
             held._lock.release()
-            self.pooled = held._parent.acquire_connection()
-            connection: asyncpg.Connection = await self.pooled.__aenter__()
-            return connection
+            self.pooled = self.on_pool()
+            entered: T = await self.pooled.__aenter__()
+            return entered
         try:
-            return await held.take()
+            return await self.start()
         except BaseException:
             held._lock.release()
             raise
@@ -149,28 +162,38 @@ class _Holding:
         if self.pooled is not None:
             await self.pooled.__aexit__(exc_type, exc, traceback)
             return
-        self.held._lock.release()
-        if self.held.ended:  # the request ended during this statement: the last one out
-            await self.held.give_back()
+        try:
+            await self.finish(exc_type)
+        finally:
+            self.held._lock.release()
+            if self.held.ended:  # the request ended during this turn: the last one out
+                await self.held.give_back()
 
 
-class _HeldTransaction(TransactionContext):
+class _Holding(_Turn[asyncpg.Connection]):
+    """One statement's turn on the held connection."""
+
+    def on_pool(self) -> Any:
+        return self.held._parent.acquire_connection()
+
+    async def start(self) -> asyncpg.Connection:
+        return await self.held.take()
+
+
+class _HeldTransaction(_Turn[TransactionalDBClient], TransactionContext):
     """A transaction on the held connection: like Tortoise's pooled transaction context,
     except that it borrows the request's connection instead of taking another from the pool.
     It holds the connection's turn for its whole length."""
 
     def __init__(self, held: HeldConnection) -> None:
-        self.held = held
+        super().__init__(held)
         self.client = TransactionWrapper(held)
         self.token: Any = None
-        self.pooled: TransactionContext | None = None
 
-    async def __aenter__(self) -> TransactionalDBClient:
-        await self.held._lock.acquire()
-        if self.held.ended:  # a task the request left running: a pool connection of its own
-            self.held._lock.release()
-            self.pooled = self.held._parent._in_transaction()
-            return await self.pooled.__aenter__()
+    def on_pool(self) -> Any:
+        return self.held._parent._in_transaction()
+
+    async def start(self) -> TransactionalDBClient:
         try:
             self.client._connection = await self.held.take()
             self.token = connections.set(ALIAS, self.client)
@@ -178,19 +201,10 @@ class _HeldTransaction(TransactionContext):
         except BaseException:
             if self.token is not None:
                 connections.reset(self.token)
-            self.held._lock.release()
             raise
         return self.client
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self.pooled is not None:
-            await self.pooled.__aexit__(exc_type, exc, traceback)
-            return
+    async def finish(self, exc_type: type[BaseException] | None) -> None:
         try:
             if not self.client._finalized:
                 if exc_type is None:
@@ -199,9 +213,6 @@ class _HeldTransaction(TransactionContext):
                     await self.client.rollback()
         finally:
             connections.reset(self.token)
-            self.held._lock.release()
-            if self.held.ended:
-                await self.held.give_back()
 
 
 class HeldConnectionMiddleware:

@@ -205,3 +205,34 @@ async def test_concurrent_requests_past_the_pool_size_each_hold_their_own(
     assert all(r.ok()["node"]["productAccess"][0]["role"] == "USER" for r in results)
     assert taken.acquired == many
     assert pool.get_size() == pool.get_idle_size()
+
+
+async def _statement(held: HeldConnection) -> int:
+    async with held.acquire_connection() as connection:
+        one: int = await connection.fetchval("SELECT 1")
+        return one
+
+
+async def _transaction(held: HeldConnection) -> int:
+    async with held._in_transaction() as client:
+        rows = await client.execute_query_dict("SELECT 1 AS one")
+        return int(rows[0]["one"])
+
+
+async def test_turns_still_waiting_when_the_request_ends_run_on_pool_connections() -> None:
+    """A statement and a transaction of tasks the request left running, waiting for the held
+    connection's turn when it ended, each run on a pool connection of their own (the one
+    fallback of portcullis/held_connection._Turn), and nothing stays held."""
+    held = HeldConnection(connections.get("default"))
+    turn = held.acquire_connection()
+    await turn.__aenter__()
+    pool = held._pool
+    waiting = [asyncio.create_task(_statement(held)), asyncio.create_task(_transaction(held))]
+    for _ in range(5):
+        await asyncio.sleep(0)  # both are queued for the turn
+    await held.end()  # during the turn: the turn gives the connection back as it ends
+    await turn.__aexit__(None, None, None)
+    assert await asyncio.gather(*waiting) == [1, 1]
+    assert held.acquired == 1  # the held connection was taken once, by the first turn
+    assert held._connection is None
+    assert pool.get_size() == pool.get_idle_size()
